@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+// ExoNPE: amortised neural posterior estimation for exoplanet transmission spectra.
+//
+// Targets are listed bottom-up: system libraries, then the libraries in dependency order,
+// then executables and tests. Dependencies only point up this file. See docs/ARCHITECTURE.md.
+import PackageDescription
+
+/// Release builds of numeric kernels: no bounds checks inside `withUnsafe...` loops is not
+/// something we ask for globally; `-Ounchecked` is never used. Plain `-O` is enough.
+let swiftSettings: [SwiftSetting] = []
+
+let package = Package(
+    name: "ExoNPE",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "NPETensor", targets: ["NPETensor"]),
+        .library(name: "NPENN", targets: ["NPENN"]),
+        .library(name: "NPEData", targets: ["NPEData"]),
+        .library(name: "NPESimulators", targets: ["NPESimulators"]),
+        .library(name: "NPERegistry", targets: ["NPERegistry"]),
+        .executable(name: "npe-registry", targets: ["npe-registry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // MARK: - System libraries (module map + documented shim only)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "NPETensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "NPENN", dependencies: ["NPETensor"], swiftSettings: swiftSettings),
+        .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4"], swiftSettings: swiftSettings),
+        .target(
+            name: "NPESimulators",
+            dependencies: ["NPETensor", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings),
+        .target(name: "NPERegistry", swiftSettings: swiftSettings),
+
+        // MARK: - Executables (thin: parse arguments, call the libraries)
+        .executableTarget(
+            name: "npe-registry",
+            dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "npe-bench", dependencies: ["NPETensor", "NPENN"], path: "Benchmarks/npe-bench"),
+
+        // MARK: - Tests
+        .testTarget(name: "NPETensorTests", dependencies: ["NPETensor"]),
+        .testTarget(name: "NPENNTests", dependencies: ["NPENN"]),
+        .testTarget(name: "NPEDataTests", dependencies: ["NPEData"]),
+        .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators"]),
+        .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

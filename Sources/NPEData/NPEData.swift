@@ -1,0 +1,1 @@
+// NPEData: see docs/ARCHITECTURE.md.

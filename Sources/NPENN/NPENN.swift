@@ -1,0 +1,1 @@
+// NPENN: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// NPERegistry: see docs/ARCHITECTURE.md.

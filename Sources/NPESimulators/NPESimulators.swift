@@ -1,0 +1,1 @@
+// NPESimulators: see docs/ARCHITECTURE.md.

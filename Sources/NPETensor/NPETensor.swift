@@ -1,0 +1,1 @@
+// NPETensor: see docs/ARCHITECTURE.md.
