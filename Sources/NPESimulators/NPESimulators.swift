@@ -1,1 +1,0 @@
-// NPESimulators: see docs/ARCHITECTURE.md.
