@@ -1,0 +1,103 @@
+import CBLAS
+
+/// Matrix products through OpenBLAS `cblas_sgemm` (row-major).
+extension Tensor {
+    /// `op(lhs) · op(rhs)` where `op` transposes when asked. `lhs` is `[m, k]` (or `[k, m]` transposed) and
+    /// `rhs` is `[k, n]` (or `[n, k]` transposed); the result is `[m, n]`.
+    public static func matmul(
+        _ lhs: Tensor, _ rhs: Tensor, transposeLHS: Bool = false, transposeRHS: Bool = false
+    ) throws -> Tensor {
+        guard lhs.rank == 2, rhs.rank == 2 else {
+            throw TensorError.shapeMismatch(op: "matmul (rank 2 required)", lhs: lhs.shape, rhs: rhs.shape)
+        }
+        let m = transposeLHS ? lhs.shape[1] : lhs.shape[0]
+        let k = transposeLHS ? lhs.shape[0] : lhs.shape[1]
+        let k2 = transposeRHS ? rhs.shape[1] : rhs.shape[0]
+        let n = transposeRHS ? rhs.shape[0] : rhs.shape[1]
+        guard k == k2 else {
+            throw TensorError.shapeMismatch(
+                op: "matmul(transposeLHS: \(transposeLHS), transposeRHS: \(transposeRHS))", lhs: lhs.shape, rhs: rhs.shape)
+        }
+        var out = [Float](repeating: 0, count: m * n)
+        gemm(lhs.scalars, rhs.scalars, into: &out, m: m, n: n, k: k,
+             transposeLHS: transposeLHS, transposeRHS: transposeRHS, accumulate: false)
+        return Tensor(unchecked: [m, n], scalars: out)
+    }
+
+    /// `out = op(a)·op(b) (+ out when accumulate)`, the single entry point to sgemm.
+    static func gemm(
+        _ a: [Float], _ b: [Float], into out: inout [Float], m: Int, n: Int, k: Int,
+        transposeLHS: Bool, transposeRHS: Bool, accumulate: Bool, alpha: Float = 1
+    ) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            if !accumulate { for i in 0..<(m * n) { out[i] = 0 } }
+            return
+        }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    cblas_sgemm(
+                        CblasRowMajor,
+                        transposeLHS ? CblasTrans : CblasNoTrans,
+                        transposeRHS ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha,
+                        pa.baseAddress, Int32(transposeLHS ? m : k),
+                        pb.baseAddress, Int32(transposeRHS ? k : n),
+                        accumulate ? 1 : 0, po.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+
+    /// `x · W + b` in one pass: the bias rows are written first and sgemm accumulates onto them (β = 1), so no
+    /// separate broadcast-add pass is needed. `x` is `[n, in]`, `weight` `[in, out]`, `bias` `[out]`.
+    public static func affine(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        guard x.rank == 2, weight.rank == 2, x.shape[1] == weight.shape[0] else {
+            throw TensorError.shapeMismatch(op: "linear (x · weight)", lhs: x.shape, rhs: weight.shape)
+        }
+        let rows = x.shape[0], outputs = weight.shape[1]
+        var out: [Float]
+        if let bias {
+            guard bias.count == outputs, bias.rank <= 2, bias.shape.last == outputs else {
+                throw TensorError.shapeMismatch(op: "linear (bias)", lhs: [rows, outputs], rhs: bias.shape)
+            }
+            out = [Float](unsafeUninitializedCapacity: rows * outputs) { o, initialized in
+                bias.scalars.withUnsafeBufferPointer { b in
+                    for r in 0..<rows {
+                        let base = r * outputs
+                        for c in 0..<outputs { o[base + c] = b[c] }
+                    }
+                }
+                initialized = rows * outputs
+            }
+        } else {
+            out = [Float](repeating: 0, count: rows * outputs)
+        }
+        gemm(x.scalars, weight.scalars, into: &out, m: rows, n: outputs, k: x.shape[1],
+             transposeLHS: false, transposeRHS: false, accumulate: true)
+        return Tensor(unchecked: [rows, outputs], scalars: out)
+    }
+
+    /// The 2-D transpose.
+    public func transposed() throws -> Tensor {
+        guard rank == 2 else { throw TensorError.rankMismatch(op: "transposed", expected: 2, shape: shape) }
+        let rows = shape[0], columns = shape[1]
+        let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
+            scalars.withUnsafeBufferPointer { x in
+                for r in 0..<rows { for c in 0..<columns { o[c * rows + r] = x[r * columns + c] } }
+            }
+            initialized = count
+        }
+        return Tensor(unchecked: [columns, rows], scalars: out)
+    }
+}
+
+/// Control of OpenBLAS's own thread pool. Data-parallel workers each keep BLAS at one thread, so that N workers
+/// use N cores rather than N² threads fighting over them.
+public enum BLAS {
+    /// Sets the number of threads OpenBLAS uses for every later call (process-wide).
+    public static func setThreadCount(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+    /// The number of threads OpenBLAS currently uses.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+}

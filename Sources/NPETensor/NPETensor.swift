@@ -1,1 +1,0 @@
-// NPETensor: see docs/ARCHITECTURE.md.
