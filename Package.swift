@@ -48,8 +48,10 @@ let package = Package(
         .executableTarget(name: "npe-bench", dependencies: ["NPETensor", "NPENN"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
-        .testTarget(name: "NPETensorTests", dependencies: ["NPETensor"]),
-        .testTarget(name: "NPENNTests", dependencies: ["NPENN"]),
+        // Shared test helpers (gradient checks); only test targets depend on it.
+        .target(name: "NPETestSupport", dependencies: ["NPETensor"]),
+        .testTarget(name: "NPETensorTests", dependencies: ["NPETensor", "NPETestSupport"]),
+        .testTarget(name: "NPENNTests", dependencies: ["NPENN", "NPETestSupport"]),
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),

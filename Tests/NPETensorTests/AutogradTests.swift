@@ -1,5 +1,6 @@
 import Testing
 @testable import NPETensor
+import NPETestSupport
 
 @Test func noGradientModeRecordsNothing() throws {
     let w = Variable(testTensor([3, 3], seed: 1), requiresGradient: true)

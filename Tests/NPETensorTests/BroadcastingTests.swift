@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NPETensor
+import NPETestSupport
 
 @Test func broadcastShapesFollowNumPyRules() throws {
     #expect(try Tensor.broadcastShape([3, 4], [4], op: "t") == [3, 4])

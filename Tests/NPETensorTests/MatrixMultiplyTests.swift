@@ -1,5 +1,6 @@
 import Testing
 @testable import NPETensor
+import NPETestSupport
 
 /// A triple loop in Double: the reference the BLAS path must agree with.
 private func naiveProduct(_ a: Tensor, _ b: Tensor, transposeLHS: Bool, transposeRHS: Bool) -> Tensor {

@@ -1,5 +1,6 @@
 import Testing
 @testable import NPETensor
+import NPETestSupport
 
 /// One gradient check per differentiable op, table-driven so that adding an op means adding a row.
 struct GradientCase: CustomTestStringConvertible, Sendable {
@@ -47,6 +48,7 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
         .init(name: "concatenateColumns", inputs: { [testTensor([3, 2], seed: 39), testTensor([3, 3], seed: 40)] }) { try Variable.concatenateColumns([$0[0], $0[1]]) },
         .init(name: "gatherRows with repeats", inputs: { [testTensor([4, 3], seed: 41)] }) { try $0[0].gatherRows([2, 0, 2, 3]) },
         .init(name: "reshape", inputs: { [testTensor([3, 4], seed: 42)] }) { try $0[0].reshaped([2, 6]).sliceColumns(0..<5) },
+        .init(name: "im2col stride 2 padding 1", inputs: { [testTensor([2, 7, 3], seed: 47)] }) { try $0[0].im2col(ConvolutionGeometry(kernelSize: 3, stride: 2, padding: 1)) },
         .init(name: "composite: MLP-like", inputs: { [testTensor([5, 3], seed: 43), testTensor([3, 4], seed: 44), testTensor([4], seed: 45)] }) {
             try Variable.affine($0[0], weight: $0[1], bias: $0[2]).tanh().squared().mean()
         },

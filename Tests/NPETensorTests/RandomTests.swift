@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NPETensor
+import NPETestSupport
 
 @Test("Philox4x32-10 known-answer vectors (Random123 kat_vectors)")
 func philoxKnownAnswers() {

@@ -97,6 +97,9 @@ enum Gradients {
             return [g.scatterAddRows(indices, into: x[0].shape)]
         case .reshape:
             return [try g.reshaped(x[0].shape)]
+        case let .im2col(geometry):
+            // im2col copies each input element into every patch that covers it, so its adjoint sums them back.
+            return [g.col2im(geometry, inputShape: x[0].shape)]
         case let .custom(op):
             return try op.vectorJacobianProducts(inputs: x, output: y, outputGradient: g, needed: needed)
         }

@@ -15,6 +15,7 @@ enum Operation {
     case concatenateColumns
     case gatherRows([Int])
     case reshape
+    case im2col(ConvolutionGeometry)
     /// A fused op defined elsewhere, with its own rule (see ``DifferentiableOperation``).
     case custom(any DifferentiableOperation)
 
@@ -34,6 +35,7 @@ enum Operation {
         case .concatenateColumns: return "concatenateColumns"
         case .gatherRows: return "gatherRows"
         case .reshape: return "reshape"
+        case .im2col: return "im2col"
         case let .custom(op): return op.name
         }
     }

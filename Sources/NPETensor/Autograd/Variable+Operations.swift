@@ -107,4 +107,9 @@ extension Variable {
     public func reshaped(_ shape: [Int]) throws -> Variable {
         try Variable.record(value.reshaped(shape), .reshape, [self])
     }
+
+    /// Patch matrix for 1-D convolution, see ``Tensor/im2col(_:)``.
+    public func im2col(_ geometry: ConvolutionGeometry) throws -> Variable {
+        try Variable.record(value.im2col(geometry), .im2col(geometry), [self])
+    }
 }

@@ -83,6 +83,17 @@ public struct Tensor: Sendable, Equatable {
         set { scalars[row * columnCount + column] = newValue }
     }
 
+    /// Element `index` in row-major order (any rank).
+    public subscript(scalarAt index: Int) -> Float {
+        get { scalars[index] }
+        set { scalars[index] = newValue }
+    }
+
+    /// Mutable access to the elements in place (the count cannot change).
+    public mutating func withUnsafeMutableScalars<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try scalars.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
     /// Whether any element is NaN or infinite.
     public var hasNonFinite: Bool { scalars.contains { !$0.isFinite } }
 }

@@ -1,0 +1,73 @@
+import NPETensor
+
+/// A network component with explicit, named parameters.
+///
+/// Names are stable dotted paths (`"layers.0.weight"`), in a fixed order. That order is what the optimizer,
+/// the gradient all-reduce and the saved parameter dictionary rely on, so two replicas built from the same
+/// description always agree on it.
+public protocol Module: AnyObject {
+    /// The trainable parameters, each under its dotted name, in a fixed order.
+    var namedParameters: [(name: String, parameter: Variable)] { get }
+}
+
+/// A module that maps one batch to another.
+public protocol Layer: Module {
+    func callAsFunction(_ input: Variable) throws -> Variable
+}
+
+/// Errors from loading parameters into a module.
+public enum ModuleError: Error, Equatable, CustomStringConvertible {
+    case missingParameter(String)
+    case unexpectedParameter(String)
+    case parameterShapeMismatch(name: String, expected: [Int], got: [Int])
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case let .missingParameter(name): return "parameter '\(name)' is missing from the dictionary"
+        case let .unexpectedParameter(name): return "the dictionary has '\(name)', which this network does not"
+        case let .parameterShapeMismatch(name, expected, got):
+            return "parameter '\(name)' has shape \(got), the network expects \(expected)"
+        case let .invalidConfiguration(why): return "invalid network configuration: \(why)"
+        }
+    }
+}
+
+extension Module {
+    /// The parameters in order, without names.
+    public var parameters: [Variable] { namedParameters.map(\.parameter) }
+
+    /// The total number of scalars in all parameters.
+    public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.value.count } }
+
+    /// The flat, named tensor dictionary of the current parameter values (what the registry stores).
+    public func parameterDictionary() -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.parameter.value) })
+    }
+
+    /// Loads values from a flat dictionary. Every parameter must be present with its exact shape and nothing
+    /// else may be there: a partial or foreign dictionary is an error, never a silent half-load. Nothing is
+    /// changed unless the whole dictionary fits.
+    public func load(_ dictionary: [String: Tensor]) throws {
+        let named = namedParameters
+        for (name, parameter) in named {
+            guard let value = dictionary[name] else { throw ModuleError.missingParameter(name) }
+            guard value.shape == parameter.shape else {
+                throw ModuleError.parameterShapeMismatch(name: name, expected: parameter.shape, got: value.shape)
+            }
+        }
+        let known = Set(named.map(\.name))
+        if let extra = dictionary.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ModuleError.unexpectedParameter(extra)
+        }
+        for (name, parameter) in named { try parameter.assign(dictionary[name]!) }
+    }
+
+    /// Clears every parameter's gradient.
+    public func zeroGradients() { for p in parameters { p.zeroGradient() } }
+}
+
+/// Prefixes a child's parameter names: `prefixed("layers.0", child)` gives `layers.0.weight`, ….
+public func prefixed(_ prefix: String, _ child: Module) -> [(name: String, parameter: Variable)] {
+    child.namedParameters.map { (name: "\(prefix).\($0.name)", parameter: $0.parameter) }
+}

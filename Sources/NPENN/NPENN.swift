@@ -1,1 +1,0 @@
-// NPENN: see docs/ARCHITECTURE.md.
