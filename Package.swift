@@ -29,9 +29,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // MARK: - Libraries
-        .target(name: "NPETensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc"], swiftSettings: swiftSettings),
         .target(name: "NPENN", dependencies: ["NPETensor"], swiftSettings: swiftSettings),
         .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4"], swiftSettings: swiftSettings),
         .target(

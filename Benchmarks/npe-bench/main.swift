@@ -1,1 +1,14 @@
-print("bench")
+// npe-bench: prints one JSON object per line per figure. Usage: npe-bench [SUITE...] (default: all suites).
+import Foundation
+
+let suites: [String: () throws -> Void] = [
+    "engine": EngineSuite.run,
+]
+let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
+for name in requested {
+    guard let suite = suites[name] else {
+        FileHandle.standardError.write("npe-bench: unknown suite '\(name)'; known: \(suites.keys.sorted().joined(separator: ", "))\n".data(using: .utf8)!)
+        exit(2)
+    }
+    try suite()
+}

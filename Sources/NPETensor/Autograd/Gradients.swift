@@ -59,7 +59,7 @@ enum Gradients {
                 need(0) ? try Tensor.matmul(g, x[1], transposeRHS: true) : nil,
                 need(1) ? try Tensor.matmul(x[0], g, transposeLHS: true) : nil,
             ]
-            if x.count == 3 { result.append(need(2) ? try g.sum(alongAxis: 0).reshaped(x[2].shape) : nil) }
+            if x.count == 3 { result.append(need(2) ? try g.columnSums().reshaped(x[2].shape) : nil) }
             return result
         case let .sum(axis):
             // y = Σ_axis x: ∂x = g repeated along the axis.
@@ -113,7 +113,7 @@ enum Gradients {
             input.scalars.withUnsafeBufferPointer { x in
                 output.scalars.withUnsafeBufferPointer { y in
                     switch function {
-                    case .relu: for i in 0..<count where x[i] <= 0 { o[i] = 0 }
+                    case .relu: for i in 0..<count { o[i] = x[i] > 0 ? o[i] : 0 }  // a select, so it vectorises
                     case let .elu(alpha): for i in 0..<count where x[i] <= 0 { o[i] *= y[i] + alpha }
                     case let .leakyRelu(slope): for i in 0..<count where x[i] <= 0 { o[i] *= slope }
                     case .gelu:

@@ -1,4 +1,5 @@
 import CBLAS
+import CMalloc
 
 /// Matrix products through OpenBLAS `cblas_sgemm` (row-major).
 extension Tensor {
@@ -18,7 +19,9 @@ extension Tensor {
             throw TensorError.shapeMismatch(
                 op: "matmul(transposeLHS: \(transposeLHS), transposeRHS: \(transposeRHS))", lhs: lhs.shape, rhs: rhs.shape)
         }
-        var out = [Float](repeating: 0, count: m * n)
+        // sgemm with β = 0 overwrites every element, so the buffer is not zero-filled first (k = 0 aside).
+        var out = k == 0 ? [Float](repeating: 0, count: m * n)
+            : [Float](unsafeUninitializedCapacity: m * n) { _, initialized in initialized = m * n }
         gemm(lhs.scalars, rhs.scalars, into: &out, m: m, n: n, k: k,
              transposeLHS: transposeLHS, transposeRHS: transposeRHS, accumulate: false)
         return Tensor(unchecked: [m, n], scalars: out)
@@ -64,10 +67,8 @@ extension Tensor {
             }
             out = [Float](unsafeUninitializedCapacity: rows * outputs) { o, initialized in
                 bias.scalars.withUnsafeBufferPointer { b in
-                    for r in 0..<rows {
-                        let base = r * outputs
-                        for c in 0..<outputs { o[base + c] = b[c] }
-                    }
+                    guard let source = b.baseAddress, let target = o.baseAddress else { return }
+                    for r in 0..<rows { (target + r * outputs).update(from: source, count: outputs) }
                 }
                 initialized = rows * outputs
             }
@@ -77,6 +78,24 @@ extension Tensor {
         gemm(x.scalars, weight.scalars, into: &out, m: rows, n: outputs, k: x.shape[1],
              transposeLHS: false, transposeRHS: false, accumulate: true)
         return Tensor(unchecked: [rows, outputs], scalars: out)
+    }
+
+    /// Column sums of a rank-2 tensor, `[n, m] -> [m]`, as one sgemv with a ones vector (the bias gradient of
+    /// every linear layer, so it is worth BLAS's vectorised kernel).
+    func columnSums() -> Tensor {
+        let rows = shape[0], columns = shape[1]
+        var out = [Float](repeating: 0, count: columns)
+        guard rows > 0, columns > 0 else { return Tensor(unchecked: [columns], scalars: out) }
+        let ones = [Float](repeating: 1, count: rows)
+        scalars.withUnsafeBufferPointer { g in
+            ones.withUnsafeBufferPointer { one in
+                out.withUnsafeMutableBufferPointer { o in
+                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1,
+                                g.baseAddress, Int32(columns), one.baseAddress, 1, 0, o.baseAddress, 1)
+                }
+            }
+        }
+        return Tensor(unchecked: [columns], scalars: out)
     }
 
     /// The 2-D transpose.
@@ -90,6 +109,20 @@ extension Tensor {
             initialized = count
         }
         return Tensor(unchecked: [columns, rows], scalars: out)
+    }
+}
+
+/// Process-wide engine settings.
+public enum Engine {
+    /// Sets BLAS threads and keeps freed tensor buffers in the heap.
+    ///
+    /// glibc serves allocations of 128 KiB and more (a 256×128 activation) with fresh `mmap`s, and gives them
+    /// back on free, so every training step page-faults its activations in again: measured here as about 72
+    /// minor faults per MLP step and a third of its time. Raising the mmap and trim thresholds lets freed buffers
+    /// be reused; memory then stays at its high-water mark, which a training process reaches anyway.
+    public static func configure(blasThreads: Int) {
+        BLAS.setThreadCount(blasThreads)
+        _ = npe_keep_freed_buffers(64 << 20, 256 << 20)
     }
 }
 
