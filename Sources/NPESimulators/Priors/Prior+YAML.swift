@@ -53,11 +53,33 @@ private struct PriorYAMLReader {
             default: throw PriorError(file: source, field: name, line: line(key), problem: .unknownKey(name))
             }
         }
-        guard let list else { throw PriorError(file: source, field: "parameters", problem: .missingField) }
+        guard let list else {
+            throw PriorError(file: source, field: "parameters", line: line(root), problem: .missingField)
+        }
         guard let items = list.sequence else {
             throw PriorError(file: source, field: "parameters", line: line(list), problem: .notASequence)
         }
-        return try items.enumerated().map { try parameter(from: $1, index: $0 + 1) }
+        guard !items.isEmpty else {
+            throw PriorError(file: source, field: "parameters", line: line(list), problem: .emptyParameterList)
+        }
+        // Names are checked here too (Prior.init checks them again) so the error can carry a line number.
+        var firstIndexByName: [String: Int] = [:]
+        return try items.enumerated().map { offset, item in
+            let parameter = try parameter(from: item, index: offset + 1)
+            let at = line(item)
+            guard PriorParameter.isUsableName(parameter.name) else {
+                throw PriorError(
+                    file: source, parameterIndex: offset + 1, field: "name", line: at,
+                    problem: .invalidName(parameter.name))
+            }
+            if let first = firstIndexByName[parameter.name] {
+                throw PriorError(
+                    file: source, parameterIndex: offset + 1, parameterName: parameter.name, field: "name", line: at,
+                    problem: .duplicateName(firstIndex: first))
+            }
+            firstIndexByName[parameter.name] = offset + 1
+            return parameter
+        }
     }
 
     private func parameter(from node: Node, index: Int) throws -> PriorParameter {
