@@ -48,6 +48,16 @@ public struct Prior: Sendable, Equatable, Codable {
         fixedIndices = parameters.indices.filter { parameters[$0].role == .fixed }
     }
 
+    /// For built-in priors whose names are unique and usable by construction: skips the checks, never throws.
+    init(builtinParameters parameters: [PriorParameter], source: String) {
+        assert(Set(parameters.map(\.name)).count == parameters.count, "built-in names are unique")
+        self.parameters = parameters
+        self.source = source
+        thetaIndices = parameters.indices.filter { parameters[$0].role == .theta }
+        contextIndices = parameters.indices.filter { parameters[$0].role == .context }
+        fixedIndices = parameters.indices.filter { parameters[$0].role == .fixed }
+    }
+
     private enum CodingKeys: String, CodingKey { case parameters, source }
 
     public init(from decoder: Decoder) throws {
