@@ -28,10 +28,10 @@ struct NoiseModelTests {
                 worst = max(worst, abs(got * 1e6 - want) / want)
             }
         }
-        // The vectors are printed to 4 decimals of ppm (≥ 34 ppm), i.e. ≤ 1.5e-6 relative rounding; 1e-5
-        // allows for that and for constant choices (R_sun, pc) at the 1e-6 level while catching any real change
-        // of the model (a 1% change in η alone moves σ by ~0.5%).
-        #expect(worst < 1e-5, "worst relative deviation \(worst)")
+        // The vectors are printed to 4 decimals of ppm (≥ 34 ppm), i.e. ≤ 1.5e-6 relative rounding; the port
+        // agrees to 1.02e-6. 2e-6 allows for the rounding while catching any real change of the model (a 1%
+        // change in η alone moves σ by ~0.5%).
+        #expect(worst < 2e-6, "worst relative deviation \(worst)")
     }
 
     @Test func floorAndTransitsCombineInQuadrature() throws {
@@ -55,34 +55,20 @@ struct NoiseModelTests {
         #expect(zip(near, far).allSatisfy { $0 < $1 })
     }
 
-    /// The MCS inputs (bundled `mcs_known_2024-07-09_noise_inputs.csv`) as targets, keyed by planet name.
-    static func mcsTargets() throws -> [(name: String, target: NoiseTarget)] {
-        let table = try CSVTable(contentsOf: try NoiseResources.url("mcs_known_2024-07-09_noise_inputs", "csv"))
-        let columns = try ["Planet Name", "Star Temperature [K]", "Star Radius [Rs]", "Star Distance [pc]",
-                           "Transit Duration T14 [s]"].map { try table.columnIndex($0) }
-        return try table.rows.map { row in
-            let name = row.fields[columns[0]]
-            return (name, NoiseTarget(name: name, starTemperature: try table.number(row, columns[1]),
-                                      starRadius: try table.number(row, columns[2]),
-                                      starDistance: try table.number(row, columns[3]),
-                                      transitDuration: try table.number(row, columns[4])))
-        }
-    }
-
     @Test func theModelReproducesTheBundledPerPlanetTable() throws {
         // Both files come from the same model, so every one of the 722 × 52 values must agree. The table is
-        // printed to 0.01 ppm, so the bound is half that unit (rounding) plus 1e-6 relative (the test vectors'
-        // agreement, which already covers constant choices); a change of the model by 0.1% would exceed it.
+        // printed to 0.01 ppm, so the bound is half that unit (rounding) plus 2e-6 relative (the test vectors'
+        // tolerance, which already covers constant choices); a change of the model by 0.1% would exceed it.
         let model = NoiseModel.arielPhotonNoise(try ArielPhotonNoise.calibratedMCS2024())
         let table = NoiseModel.perTargetTable(try PerTargetNoiseTable.arielMCSKnown2024())
-        let targets = try Self.mcsTargets()
+        let targets = try NoiseTarget.arielMCSKnown2024().map { ($0.name!, $0) }
         #expect(targets.count == 722)
         var worst = (excess: -Double.infinity, name: "")
         for (name, target) in targets {
             let computed = try model.sigma(for: target)
             let listed = try table.sigma(for: NoiseTarget(name: name))
             for (a, b) in zip(computed, listed) {
-                let excess = abs(a - b) - (0.005e-6 + 1e-6 * b)
+                let excess = abs(a - b) - (0.005e-6 + 2e-6 * b)
                 if excess > worst.excess { worst = (excess, name) }
             }
         }
@@ -93,7 +79,7 @@ struct NoiseModelTests {
         // README "photon counting check": HD 209458 at unit efficiency gives 3.836e5 e-/s in the 2.176 µm bin
         // (index 14); the README quotes 4 digits, so 1e-3 relative.
         let model = try ArielPhotonNoise.calibratedMCS2024()
-        let hd209458 = try #require(try Self.mcsTargets().first { $0.name == "HD209458b" }).target
+        let hd209458 = try #require(try NoiseTarget.arielMCSKnown2024().first { $0.name == "HD209458b" })
         let dilution = pow(1.19 * ArielPhotonNoise.solarRadius / (48.3016 * ArielPhotonNoise.parsec), 2)
         let rate = model.collectingArea * dilution
             * ArielPhotonNoise.photonExitance(temperature: 6091, from: model.bins.lowerEdges[14] * 1e-6,
