@@ -1,0 +1,31 @@
+import Foundation
+
+extension Prior {
+    /// The default prior of the ARIEL transmission model, `Resources/priors/ariel-adc2023.yaml` (ranges are
+    /// justified in the file's comments).
+    ///
+    /// theta (D = 7, in this order): `planet_radius` [R_J], `planet_temp` [K], `log_H2O`, `log_CO2`, `log_CO`,
+    /// `log_CH4`, `log_NH3` (log10 volume mixing ratios); context (A = 2): `planet_mass` [M_J],
+    /// `star_radius` [R_sun].
+    ///
+    /// - Throws: ``PriorError`` if the bundled file is missing or invalid (a packaging fault).
+    public static func arielADC2023() throws -> Prior {
+        let url = try builtinURL(named: "ariel-adc2023")
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw PriorError(file: url.path, problem: .unreadableFile(reason: error.localizedDescription))
+        }
+        return try Prior(yaml: text, source: "<builtin:ariel-adc2023>")
+    }
+
+    /// The URL of a bundled prior file `Resources/priors/NAME.yaml`.
+    public static func builtinURL(named name: String) throws -> URL {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Resources/priors")
+        else {
+            throw PriorError(file: "<builtin:\(name)>", problem: .unreadableFile(reason: "not in the bundle"))
+        }
+        return url
+    }
+}
