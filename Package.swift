@@ -34,7 +34,7 @@ let package = Package(
         // MARK: - Libraries
         .target(name: "NPETensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "NPENN", dependencies: ["NPETensor"], swiftSettings: swiftSettings),
-        .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4"], swiftSettings: swiftSettings),
+        .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4", "NPEChecksum"], swiftSettings: swiftSettings),
         .target(
             name: "NPESimulators",
             dependencies: ["NPETensor", .product(name: "Yams", package: "Yams")],

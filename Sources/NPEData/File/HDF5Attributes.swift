@@ -32,6 +32,12 @@ public struct HDF5Attributes {
         try H5.writeAttribute(value, on: owner, named: name, path: path(name))
     }
 
+    /// Deletes the attribute `name`; ``HDF5Error/missingObject(path:)`` if there is none.
+    public func remove(_ name: String) throws {
+        guard try contains(name) else { throw HDF5Error.missingObject(path: path(name)) }
+        try H5.deleteAttribute(on: owner, named: name, path: path(name))
+    }
+
     public func contains(_ name: String) throws -> Bool {
         try H5.attributeExists(on: owner, named: name, path: path(name))
     }

@@ -8,6 +8,12 @@ extension H5 {
         }
     }
 
+    static func deleteAttribute(on object: HDF5Handle, named name: String, path: String) throws {
+        try HDF5Runtime.locked {
+            try HDF5Runtime.check(H5Adelete(try object.validID(), name), "H5Adelete", path)
+        }
+    }
+
     /// Writes a scalar attribute, replacing an existing one of the same name (whatever its type).
     static func writeAttribute(_ value: HDF5AttributeValue, on object: HDF5Handle, named name: String,
                                path: String) throws {
