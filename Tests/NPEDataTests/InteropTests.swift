@@ -41,13 +41,14 @@ struct InteropTests {
             plist = d.id.get_create_plist()
             filters = [plist.get_filter(i) for i in range(plist.get_nfilters())]
             out[name] = dict(shape=list(d.shape), dtype=d.dtype.str, chunks=list(d.chunks),
-                             filters=[[int(code), [int(v) for v in values]] for code, _, values, _ in filters])
+                             filters=[[int(code), [int(v) for v in values], int(flags)] for code, flags, values, _ in filters])
             open(sys.argv[2] + '/' + name + '.bin', 'wb').write(d[...].tobytes())
         raw = f['x'].id.read_direct_chunk((0, 0))[1]
         out['chunk0_header'] = [int.from_bytes(raw[0:8], 'big'), int.from_bytes(raw[8:12], 'big')]
         out['x_storage'] = int(f['x'].id.get_storage_size())
         out['note'] = [type(f.attrs['note']).__name__, f.attrs['note']]
         out['seed'] = int(f.attrs['seed'])
+        out['superblock'] = int(f.id.get_create_plist().get_version()[0])
         print(json.dumps(out))
         """
         let output = try runPython(script, arguments: [url.path, directory.url.path])
@@ -58,7 +59,10 @@ struct InteropTests {
         #expect(xReport["chunks"] as? [Int] == [1000, 52])
         let filters = try #require(xReport["filters"] as? [[Any]])
         #expect(filters.map { $0[0] as? Int } == [2, 32004])
+        #expect(filters[0][1] as? [Int] == [4])  // shuffle's element size, set by HDF5
         #expect(filters[1][1] as? [Int] == [0])
+        #expect(filters.map { $0[2] as? Int } == [1, 0])  // shuffle optional, LZ4 mandatory
+        #expect(report["superblock"] as? Int == 0)
         #expect((report["samples"] as? [String: Any])?["shape"] as? [Int] == [10, 16, 3])
         // The stored chunk 0 is 1000 × 52 × 4 bytes, one block: the plugin's header.
         #expect(report["chunk0_header"] as? [Int] == [208_000, 208_000])
