@@ -87,6 +87,24 @@ import Testing
         #expect(try attributes.value(of: "absent") == nil)
     }
 
+    @Test func stringDatasets() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.file("strings.h5")
+        let file = try HDF5File.create(at: url)
+        let names = ["HD 209458 b", "", "WASP-39 b", "τ Boötis b"]
+        try file.root().createDataset("targets", strings: names)
+        try file.root().createDataset("none", strings: [])
+        try file.commit()
+        let root = try HDF5File.open(at: url).root()
+        let targets = try root.openDataset("targets")
+        #expect(targets.elementType == .string)
+        #expect(try targets.readStrings() == names)
+        #expect(try root.openDataset("none").readStrings() == [])
+        #expect(throws: HDF5Error.elementTypeMismatch(path: "\(url.path):/targets", stored: .string, requested: .float32)) {
+            _ = try targets.readAll(as: Float.self)
+        }
+    }
+
     @Test func typedErrorsNameFileAndObject() throws {
         let directory = try TemporaryDirectory()
         let url = directory.file("errors.h5")
@@ -120,6 +138,10 @@ import Testing
         try file.commit()
         #expect(throws: HDF5Error.objectClosed(path: "\(url.path):/x")) { _ = try x.rowCount() }
         #expect(throws: HDF5Error.self) { _ = try HDF5File.open(at: directory.file("missing.h5")) }
+        let orphan = directory.file("no-such-dir/f.h5")
+        #expect(throws: HDF5Error.invalidArgument(path: orphan.path, reason: "directory \(directory.url.path)/no-such-dir does not exist")) {
+            _ = try HDF5File.create(at: orphan)
+        }
         let garbage = directory.file("garbage.h5")
         try Data("not hdf5".utf8).write(to: garbage)
         #expect(throws: HDF5Error.self) { _ = try HDF5File.open(at: garbage) }

@@ -28,6 +28,7 @@ struct InteropTests {
         let samples = try root.createDataset("samples", of: Float.self, shape: [0, 16, 3])
         try samples.appendRows(Array(values.prefix(10 * 48)))
         try root.createDataset("ids", values: (0..<100).map { Int64($0) * 3 - 7 }, compression: .shuffleLZ4)
+        try root.createDataset("targets", strings: ["WASP-39 b", "τ Boo b"])
         try root.attributes.set("note", to: .string(#"{"unicode": "μm"}"#))
         try root.attributes.set("seed", to: .uint64(42))
         try file.commit()
@@ -48,6 +49,7 @@ struct InteropTests {
         out['x_storage'] = int(f['x'].id.get_storage_size())
         out['note'] = [type(f.attrs['note']).__name__, f.attrs['note']]
         out['seed'] = int(f.attrs['seed'])
+        out['targets'] = list(f['targets'].asstr()[...])
         out['superblock'] = int(f.id.get_create_plist().get_version()[0])
         print(json.dumps(out))
         """
@@ -69,6 +71,7 @@ struct InteropTests {
         #expect(try #require(report["x_storage"] as? Int) < 3000 * 52 * 4)
         #expect(report["note"] as? [String] == ["str", #"{"unicode": "μm"}"#])
         #expect(report["seed"] as? Int == 42)
+        #expect(report["targets"] as? [String] == ["WASP-39 b", "τ Boo b"])
 
         func dump<T>(_ name: String, as type: T.Type) throws -> [T] {
             let data = try Data(contentsOf: directory.file(name + ".bin"))
@@ -91,6 +94,8 @@ struct InteropTests {
             f.create_dataset('x', data=x, chunks=(700, 40), maxshape=(None, 40), shuffle=True, **hdf5plugin.LZ4())
             f.create_dataset('big', data=x.astype('>f8'), chunks=(3000, 40), **hdf5plugin.LZ4(nbytes=4096))
             f.create_dataset('flags', data=(np.arange(3000) % 5).astype('u1'), chunks=(1000,), **hdf5plugin.LZ4())
+            f['names'] = ['a', 'βγ', '']
+            f['fixed_names'] = np.array([b'ab', b'xyz'], dtype='S4')
             f.attrs['text'] = 'plain str ✓'
             f.attrs['fixed'] = np.bytes_(b'fixed bytes')
             f.attrs['count'] = np.int32(-4)
@@ -113,6 +118,8 @@ struct InteropTests {
         #expect(big.elementType == .float64)
         #expect(try big.readAll(as: Double.self) == expected.map(Double.init))
         #expect(try root.openDataset("flags").readAll(as: UInt8.self) == (0..<3000).map { UInt8($0 % 5) })
+        #expect(try root.openDataset("names").readStrings() == ["a", "βγ", ""])
+        #expect(try root.openDataset("fixed_names").readStrings() == ["ab", "xyz"])
         #expect(try root.attributes.string("text") == "plain str ✓")
         #expect(try root.attributes.string("fixed") == "fixed bytes")
         #expect(try root.attributes.int64("count") == -4)

@@ -108,6 +108,14 @@ public final class HDF5Dataset: @unchecked Sendable {
         try readRows(rowRange(ofChunk: index), as: T.self)
     }
 
+    /// Reads a 1-D string dataset (variable- or fixed-length strings).
+    public func readStrings() throws -> [String] {
+        guard elementType == .string, rowShape.isEmpty else {
+            throw HDF5Error.elementTypeMismatch(path: displayPath, stored: elementType, requested: .string)
+        }
+        return try H5.readStrings(of: handle)
+    }
+
     // MARK: Writing
 
     /// Overwrites rows starting at `row`; the rows must already exist (see ``appendRows(_:)-…`` and ``resize(rowCount:)``).

@@ -8,7 +8,9 @@ public enum HDF5ElementType: Hashable, Sendable, CustomStringConvertible {
     case float64
     case int64
     case uint8
-    /// A type NPEData does not read, e.g. `"int32"` or `"string"`.
+    /// Strings (variable- or fixed-length); read with ``HDF5Dataset/readStrings()``.
+    case string
+    /// A type NPEData does not read, e.g. `"int32"`.
     case other(String)
 
     /// Bytes per element, for the types NPEData writes.
@@ -18,7 +20,7 @@ public enum HDF5ElementType: Hashable, Sendable, CustomStringConvertible {
         case .float64: return 8
         case .int64: return 8
         case .uint8: return 1
-        case .other: return nil
+        case .string, .other: return nil
         }
     }
 
@@ -28,6 +30,7 @@ public enum HDF5ElementType: Hashable, Sendable, CustomStringConvertible {
         case .float64: return "float64"
         case .int64: return "int64"
         case .uint8: return "uint8"
+        case .string: return "string"
         case .other(let text): return text
         }
     }

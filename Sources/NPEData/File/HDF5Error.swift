@@ -3,7 +3,7 @@
 /// Every case names the place it happened: `path` is `"<file>:<object>"`, for example
 /// `"datasets/run1/dataset.h5:/theta"`, so a message alone tells the user which file and which
 /// dataset or attribute to look at. C failures also name the HDF5 (or POSIX) function that failed
-/// and carry HDF5's own error-stack descriptions, innermost first.
+/// and carry HDF5's own error-stack descriptions, from the API function down to the root cause.
 public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible {
     /// An HDF5 C function returned a negative status.
     case callFailed(function: String, path: String, details: [String])

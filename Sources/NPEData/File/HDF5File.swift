@@ -41,6 +41,10 @@ public final class HDF5File: @unchecked Sendable {
         if !replacingExisting && POSIXFileCalls.fileExists(at: finalPath) {
             throw HDF5Error.invalidArgument(path: finalPath, reason: "file exists (not replacing it)")
         }
+        let directory = url.standardizedFileURL.deletingLastPathComponent().path
+        guard POSIXFileCalls.fileExists(at: directory) else {
+            throw HDF5Error.invalidArgument(path: finalPath, reason: "directory \(directory) does not exist")
+        }
         let temporary = temporaryPath(for: url)
         let handle = try H5.createFile(at: temporary)
         let file = HDF5File(url: url.standardizedFileURL, mode: .create, workingPath: temporary, handle: handle)

@@ -120,6 +120,17 @@ public final class HDF5Group: @unchecked Sendable {
         return dataset
     }
 
+    /// Creates a fixed-size 1-D dataset of variable-length UTF-8 strings (h5py reads the elements as
+    /// `bytes` by default, or `str` through `dataset.asstr()`).
+    @discardableResult
+    public func createDataset(_ name: String, strings: [String]) throws -> HDF5Dataset {
+        try requireWritable(name)
+        let path = childPath(name)
+        let handle = try H5.createStringDataset(in: handle, named: name, values: strings,
+                                                path: file.displayPath(path))
+        return try HDF5Dataset(file: file, handle: handle, objectPath: path)
+    }
+
     /// Opens the member dataset `name`; ``HDF5Error/missingObject(path:)`` when absent.
     public func openDataset(_ name: String) throws -> HDF5Dataset {
         let path = childPath(name)

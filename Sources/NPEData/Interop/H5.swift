@@ -91,7 +91,7 @@ enum H5 {
         case .float64: return (npe_H5T_NATIVE_DOUBLE(), npe_H5T_IEEE_F64LE())
         case .int64: return (npe_H5T_NATIVE_INT64(), npe_H5T_STD_I64LE())
         case .uint8: return (npe_H5T_NATIVE_UINT8(), npe_H5T_STD_U8LE())
-        case .other: return nil
+        case .string, .other: return nil
         }
     }
 
@@ -113,7 +113,7 @@ enum H5 {
                 if signed && size == 8 { return .int64 }
                 if !signed && size == 1 { return .uint8 }
                 return .other("\(signed ? "int" : "uint")\(size * 8)")
-            case H5T_STRING: return .other("string")
+            case H5T_STRING: return .string
             case H5T_FLOAT: return .other("float\(size * 8)")
             default: return .other("HDF5 type class \(typeClass.rawValue), \(size) bytes")
             }

@@ -33,7 +33,7 @@ enum HDF5Runtime {
         return try body()
     }
 
-    /// Collects HDF5's error stack (innermost call first) as "function: description" lines and clears it.
+    /// Collects HDF5's error stack (the API function first, down to the root cause last) as "function: description" lines and clears it.
     static func drainErrorStack() -> [String] {
         final class Sink { var lines: [String] = [] }
         let sink = Sink()
