@@ -15,7 +15,15 @@ import Foundation
 /// Thread safety: every HDF5 call in the process is serialised by one lock, so objects may be used
 /// from any thread, but one file should be written by one writer at a time.
 public final class HDF5File: @unchecked Sendable {
-    public enum Mode: Sendable { case readOnly, create, update }
+    /// How the file was opened.
+    public enum Mode: Sendable {
+        /// ``open(at:)``: reads only.
+        case readOnly
+        /// ``create(at:replacingExisting:)``: a new file, published by ``commit()``.
+        case create
+        /// ``openForUpdate(at:)``: a copy of an existing file, replacing it on ``commit()``.
+        case update
+    }
 
     /// The final location (where the file is, or will be after ``commit()``).
     public let url: URL
@@ -158,6 +166,24 @@ public final class HDF5File: @unchecked Sendable {
             do { try handle.close() } catch { firstError = firstError ?? error }
             if let firstError { throw firstError }
         }
+    }
+
+    /// Deletes temporary files left next to `url` by writers that died before committing
+    /// (`.<name>.<hex>.partial`) and returns their names. Call it only when no writer for `url` is
+    /// running, e.g. when a build resumes.
+    @discardableResult
+    public static func removeAbandonedTemporaryFiles(for url: URL) throws -> [String] {
+        let directory = url.standardizedFileURL.deletingLastPathComponent().path
+        let prefix = ".\(url.lastPathComponent)."
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw HDF5Error.invalidArgument(path: directory, reason: "cannot list directory: \(error)")
+        }
+        let abandoned = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".partial") }.sorted()
+        for name in abandoned { try POSIXFileCalls.removeFile(at: "\(directory)/\(name)") }
+        return abandoned
     }
 
     private static func temporaryPath(for url: URL) -> String {
