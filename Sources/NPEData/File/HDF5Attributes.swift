@@ -38,6 +38,7 @@ public struct HDF5Attributes {
         try H5.deleteAttribute(on: owner, named: name, path: path(name))
     }
 
+    /// Whether an attribute called `name` exists.
     public func contains(_ name: String) throws -> Bool {
         try H5.attributeExists(on: owner, named: name, path: path(name))
     }

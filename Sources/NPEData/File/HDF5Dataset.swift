@@ -7,10 +7,13 @@
 public final class HDF5Dataset: @unchecked Sendable {
     /// A filter in the dataset's pipeline, in application order (HDF5 id and `cd_values`).
     public struct Filter: Hashable, Sendable {
+        /// HDF5 filter id: 2 = shuffle, 32004 = LZ4, 1 = deflate, …
         public let identifier: Int
+        /// The filter's `cd_values`.
         public let clientData: [UInt32]
     }
 
+    /// The file this dataset belongs to (kept alive by the dataset).
     public let file: HDF5File
     /// Absolute path inside the file, e.g. `/theta`.
     public let objectPath: String
@@ -43,6 +46,7 @@ public final class HDF5Dataset: @unchecked Sendable {
 
     var displayPath: String { file.displayPath(objectPath) }
 
+    /// The dataset's own attributes.
     public var attributes: HDF5Attributes { HDF5Attributes(owner: handle, ownerPath: displayPath) }
 
     /// Elements per row (the product of ``rowShape``; 1 for a 1-D dataset).
@@ -118,7 +122,7 @@ public final class HDF5Dataset: @unchecked Sendable {
 
     // MARK: Writing
 
-    /// Overwrites rows starting at `row`; the rows must already exist (see ``appendRows(_:)-…`` and ``resize(rowCount:)``).
+    /// Overwrites rows starting at `row`; the rows must already exist (grow it with `appendRows` or ``resize(rowCount:)``).
     public func writeRows<T: HDF5Element>(_ values: UnsafeBufferPointer<T>, startingAt row: Int) throws {
         try requireElement(T.self)
         try requireWritable()
@@ -132,6 +136,7 @@ public final class HDF5Dataset: @unchecked Sendable {
                             rowShape: rowShape, buffer: UnsafeMutableRawPointer(mutating: base), write: true)
     }
 
+    /// Array form of ``writeRows(_:startingAt:)-(UnsafeBufferPointer<T>,_)``: `values` is whole rows, row-major.
     public func writeRows<T: HDF5Element>(_ values: [T], startingAt row: Int) throws {
         try values.withUnsafeBufferPointer { try writeRows($0, startingAt: row) }
     }
@@ -148,6 +153,7 @@ public final class HDF5Dataset: @unchecked Sendable {
         return start..<start + count
     }
 
+    /// Array form of ``appendRows(_:)-(UnsafeBufferPointer<T>)``.
     @discardableResult
     public func appendRows<T: HDF5Element>(_ values: [T]) throws -> Range<Int> {
         try values.withUnsafeBufferPointer { try appendRows($0) }

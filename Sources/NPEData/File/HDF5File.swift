@@ -27,6 +27,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The final location (where the file is, or will be after ``commit()``).
     public let url: URL
+    /// How the file was opened.
     public let mode: Mode
     /// Where HDF5 actually reads and writes: a temporary sibling of `url` unless read-only.
     let workingPath: String

@@ -11,6 +11,7 @@ public struct HDF5DatasetOptions: Sendable {
     /// Rows per chunk; nil picks `max(1, targetChunkByteCount / bytesPerRow)`.
     public var chunkRows: Int?
 
+    /// Defaults: extendable, shuffle+LZ4, about 1 MiB chunks.
     public init(extendable: Bool = true, compression: HDF5Compression = .shuffleLZ4, chunkRows: Int? = nil) {
         self.extendable = extendable
         self.compression = compression
@@ -35,6 +36,7 @@ public enum HDF5Compression: Sendable {
 
 /// An HDF5 group: a directory of datasets, groups and attributes.
 public final class HDF5Group: @unchecked Sendable {
+    /// The file this group belongs to (kept alive by the group).
     public let file: HDF5File
     /// Absolute path inside the file, e.g. `/` or `/posteriors`.
     public let objectPath: String
@@ -47,6 +49,7 @@ public final class HDF5Group: @unchecked Sendable {
         file.adopt(handle)
     }
 
+    /// The group's attributes (the root group's are the file's attributes, `f.attrs` in h5py).
     public var attributes: HDF5Attributes {
         HDF5Attributes(owner: handle, ownerPath: file.displayPath(objectPath))
     }
@@ -65,6 +68,7 @@ public final class HDF5Group: @unchecked Sendable {
         try H5.linkNames(in: handle)
     }
 
+    /// Creates the member group `name` (one path component).
     public func createGroup(_ name: String) throws -> HDF5Group {
         try requireWritable(name)
         let path = childPath(name)

@@ -35,6 +35,7 @@ public enum TrainingDatasetFormat {
 
     /// Bits of the per-row `flags` byte. 0 means a normal row.
     public struct RowFlags: OptionSet, Hashable, Sendable {
+        /// The stored byte.
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         /// The simulator returned NaN or infinity for this row; its `x` is kept as produced and must

@@ -18,7 +18,9 @@ public struct TrainingDatasetMetadata: Equatable, Sendable {
     public var wavelength: [Double]
     /// Bin widths in micrometres (same length as ``wavelength``).
     public var binWidth: [Double]
+    /// The simulator's registered name, e.g. `ariel-transmission`.
     public var simulatorName: String
+    /// The simulator's version string.
     public var simulatorVersion: String
     /// The simulator's configuration, as JSON.
     public var simulatorConfigurationJSON: String
@@ -29,6 +31,7 @@ public struct TrainingDatasetMetadata: Equatable, Sendable {
     /// When the dataset was written (stored to whole seconds, UTC).
     public var createdAt: Date
 
+    /// Memberwise; `createdAt` defaults to now.
     public init(parameterNames: [String], parameterUnits: [String], priorJSON: String, contextNames: [String],
                 wavelength: [Double], binWidth: [Double], simulatorName: String, simulatorVersion: String,
                 simulatorConfigurationJSON: String, noiseModelJSON: String, seed: UInt64, createdAt: Date = Date()) {

@@ -12,12 +12,15 @@ import Foundation
 /// indices each epoch, reads chunks with ``readChunk(_:)`` and shuffles rows within a buffer of a
 /// few chunks: memory stays bounded whatever the dataset size.
 public final class TrainingDatasetReader: @unchecked Sendable {
+    /// The file being read.
     public let url: URL
+    /// The validated metadata, including the wavelength grid.
     public let metadata: TrainingDatasetMetadata
     /// `N`.
     public let rowCount: Int
     /// The recorded `content_sha256` (lowercase hex).
     public let contentDigest: String
+    /// Whether the file has a per-row `flags` dataset.
     public let hasFlags: Bool
     /// Rows per streaming chunk (the chunking of `x`).
     public let chunkRowCount: Int
@@ -28,13 +31,17 @@ public final class TrainingDatasetReader: @unchecked Sendable {
     private let context: HDF5Dataset?
     private let flags: HDF5Dataset?
 
+    /// `D`, columns of `theta`.
     public var parameterCount: Int { metadata.parameterCount }
+    /// `M`, columns of `x`.
     public var featureCount: Int { metadata.featureCount }
+    /// `A`, columns of `context` (0 when absent).
     public var contextCount: Int { metadata.contextCount }
 
     /// Number of chunks, `ceil(rowCount / chunkRowCount)`.
     public var chunkCount: Int { (rowCount + chunkRowCount - 1) / chunkRowCount }
 
+    /// Opens `url` read-only and validates its structure (see the type's documentation).
     public init(contentsOf url: URL) throws {
         self.url = url.standardizedFileURL
         let path = self.url.path

@@ -13,7 +13,9 @@ import Foundation
 /// let digest = try writer.commit()
 /// ```
 public final class TrainingDatasetWriter {
+    /// The final location, where the file appears on ``commit()``.
     public let url: URL
+    /// The metadata written to the file's attributes.
     public let metadata: TrainingDatasetMetadata
     /// Whether the file has a per-row `flags` dataset (then every `append` passes flags).
     public let storesFlags: Bool
