@@ -128,3 +128,35 @@ func writeSampleDataset(at url: URL, rows: Int, chunkRows: Int = 8, batch: Int =
         }
     }
 }
+
+@Suite struct TrainingChunkPrefetcherTests {
+    @Test func deliversChunksInTheGivenOrder() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.file("p.h5")
+        try writeSampleDataset(at: url, rows: 50, chunkRows: 6)
+        let reader = try TrainingDatasetReader(contentsOf: url)
+        let order = [8, 0, 3, 3, 7, 1, 2, 6, 5, 4]
+        let prefetcher = try TrainingChunkPrefetcher(reader: reader, order: order, depth: 2)
+        var delivered: [TrainingRows] = []
+        while let rows = try prefetcher.next() { delivered.append(rows) }
+        #expect(delivered == (try order.map { try reader.readChunk($0) }))
+        #expect(try prefetcher.next() == nil)
+        #expect(throws: TrainingDatasetError.outOfRange(file: url.standardizedFileURL.path, requested: "chunk 9 of 9",
+                                                         rowCount: 50)) {
+            _ = try TrainingChunkPrefetcher(reader: reader, order: [0, 9])
+        }
+    }
+
+    @Test func droppingItEarlyStopsTheBackgroundThread() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.file("p.h5")
+        try writeSampleDataset(at: url, rows: 50, chunkRows: 2)
+        let reader = try TrainingDatasetReader(contentsOf: url)
+        var prefetcher: TrainingChunkPrefetcher? = try TrainingChunkPrefetcher(reader: reader, order: Array(0..<25), depth: 1)
+        #expect(try prefetcher?.next()?.rows == 0..<2)
+        prefetcher = nil
+        // The reader is still usable, and closing it does not race a stuck producer.
+        #expect(try reader.readChunk(24).rows == 48..<50)
+        try reader.close()
+    }
+}
