@@ -14,9 +14,10 @@ public struct TrainingDatasetMetadata: Equatable, Sendable {
     public var priorJSON: String
     /// Names of the `A` context inputs, the columns of `context` (empty: no `context` dataset).
     public var contextNames: [String]
-    /// Bin centres of the `M` spectral bins, the columns of `x`, in micrometres.
+    /// Bin centres of the `M` spectral bins, the columns of `x`, in micrometres. For simulators
+    /// whose `x` is not a spectrum (the analytic test problems) use the feature index `0..<M`.
     public var wavelength: [Double]
-    /// Bin widths in micrometres (same length as ``wavelength``).
+    /// Bin widths in micrometres (same length as ``wavelength``; 1 for non-spectral features).
     public var binWidth: [Double]
     /// The simulator's registered name, e.g. `ariel-transmission`.
     public var simulatorName: String
@@ -71,8 +72,8 @@ public struct TrainingDatasetMetadata: Equatable, Sendable {
         guard binWidth.count == wavelength.count else {
             throw invalid("bin_width", "\(binWidth.count) widths for \(wavelength.count) bins")
         }
-        if let bad = wavelength.firstIndex(where: { !$0.isFinite || $0 <= 0 }) {
-            throw invalid("wavelength", "bin \(bad) is \(wavelength[bad]), not a positive finite value")
+        if let bad = wavelength.firstIndex(where: { !$0.isFinite }) {
+            throw invalid("wavelength", "bin \(bad) is \(wavelength[bad]), not a finite value")
         }
         if let bad = binWidth.firstIndex(where: { !$0.isFinite || $0 <= 0 }) {
             throw invalid("bin_width", "bin \(bad) is \(binWidth[bad]), not a positive finite value")

@@ -53,7 +53,7 @@ public final class TrainingDatasetReader: @unchecked Sendable {
         typealias Name = TrainingDatasetFormat.Dataset
         theta = try contents.rowDataset(.theta, columns: metadata.parameterCount, rows: rowCount)
         x = try contents.rowDataset(.x, columns: metadata.featureCount, rows: rowCount)
-        context = metadata.contextCount == 0 ? nil
+        context = metadata.contextCount == 0 ? try contents.requireNoContext()
             : try contents.rowDataset(.context, columns: metadata.contextCount, rows: rowCount)
         flags = try contents.optionalFlags(rows: rowCount)
         hasFlags = flags != nil

@@ -59,6 +59,14 @@ struct TrainingDatasetValidation {
         return dataset
     }
 
+    /// With no context names, a `context` dataset would be unlabelled columns: reject it. Returns nil.
+    func requireNoContext() throws -> HDF5Dataset? {
+        if try storage({ try root.contains(Name.context.rawValue) }) {
+            throw invalid(.contextNames, "is empty, but a 'context' dataset exists")
+        }
+        return nil
+    }
+
     /// The uint8 `[rows]` flags dataset, or nil when the file has none.
     func optionalFlags(rows: Int) throws -> HDF5Dataset? {
         guard try storage({ try root.contains(Name.flags.rawValue) }) else { return nil }
