@@ -28,4 +28,26 @@ static inline hid_t npe_H5P_DATASET_CREATE(void) { H5open(); return H5P_DATASET_
 static inline hid_t npe_H5P_FILE_ACCESS(void) { H5open(); return H5P_FILE_ACCESS; }
 /// H5S_UNLIMITED is ((hsize_t)(-1)), an expression macro.
 static inline hsize_t npe_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
+/// H5E_DEFAULT (the calling thread's default error stack) as hid_t; the macro is a bare 0.
+static inline hid_t npe_H5E_DEFAULT(void) { return (hid_t)H5E_DEFAULT; }
+/// H5T_VARIABLE is ((size_t)(-1)), an expression macro: the size of a variable-length string type.
+static inline size_t npe_H5T_VARIABLE(void) { return H5T_VARIABLE; }
+/// Little-endian file types, so files are the same bytes on every host: globals behind H5OPEN.
+static inline hid_t npe_H5T_IEEE_F32LE(void) { H5open(); return H5T_IEEE_F32LE; }
+static inline hid_t npe_H5T_IEEE_F64LE(void) { H5open(); return H5T_IEEE_F64LE; }
+static inline hid_t npe_H5T_STD_I64LE(void) { H5open(); return H5T_STD_I64LE; }
+static inline hid_t npe_H5T_STD_U8LE(void) { H5open(); return H5T_STD_U8LE; }
+static inline hid_t npe_H5T_STD_U64LE(void) { H5open(); return H5T_STD_U64LE; }
+static inline hid_t npe_H5T_NATIVE_UINT64(void) { H5open(); return H5T_NATIVE_UINT64; }
+/// Property-list classes are globals behind H5OPEN.
+static inline hid_t npe_H5P_FILE_CREATE(void) { H5open(); return H5P_FILE_CREATE; }
+static inline hid_t npe_H5P_LINK_CREATE(void) { H5open(); return H5P_LINK_CREATE; }
+/// H5Z_FLAG_REVERSE (0x0100) and H5Z_FLAG_OPTIONAL: int macros that import as Int32, the filter API wants unsigned.
+static inline unsigned npe_H5Z_FLAG_REVERSE(void) { return H5Z_FLAG_REVERSE; }
+static inline unsigned npe_H5Z_FLAG_OPTIONAL(void) { return H5Z_FLAG_OPTIONAL; }
+static inline unsigned npe_H5Z_FLAG_MANDATORY(void) { return H5Z_FLAG_MANDATORY; }
+/// H5Z_CLASS_T_VERS: the H5Z_class2_t layout version H5Zregister checks, a parenthesised macro.
+static inline int npe_H5Z_CLASS_T_VERS(void) { return H5Z_CLASS_T_VERS; }
+/// H5F_OBJ_ALL | H5F_OBJ_LOCAL: open-object counting flags (int macros; the API wants unsigned).
+static inline unsigned npe_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
 #endif

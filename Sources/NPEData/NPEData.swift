@@ -1,1 +1,0 @@
-// NPEData: see docs/ARCHITECTURE.md.
