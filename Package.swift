@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "NPESimulators", targets: ["NPESimulators"]),
         .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
+        .library(name: "NPEParallel", targets: ["NPEParallel"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
     ],
     dependencies: [
