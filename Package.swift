@@ -44,6 +44,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
+        .target(name: "NPEParallel", swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(
