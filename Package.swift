@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "NPENN", targets: ["NPENN"]),
         .library(name: "NPEData", targets: ["NPEData"]),
         .library(name: "NPESimulators", targets: ["NPESimulators"]),
+        .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
     ],
@@ -39,7 +40,8 @@ let package = Package(
             dependencies: ["NPETensor", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings),
-        .target(name: "NPERegistry", swiftSettings: swiftSettings),
+        .target(name: "NPEChecksum", swiftSettings: swiftSettings),
+        .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "NPENNTests", dependencies: ["NPENN"]),
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators"]),
+        .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
     ],
     swiftLanguageModes: [.v5]
