@@ -119,7 +119,6 @@ struct ConcurrentPublishTests {
         let logs = try Fixtures.temporaryDirectory("logs")
         defer { Fixtures.cleanUp(root); Fixtures.cleanUp(logs) }
         let registry = ModelRegistry(root: root)
-        var leftovers = 0
         for round in 0..<4 {
             let child = try Self.spawnChild(root: root, index: round, count: 1000, large: true, log: logs.appendingPathComponent("\(round).log"))
             let start = (try? registry.versions(of: "shared").count) ?? 0
@@ -130,8 +129,8 @@ struct ConcurrentPublishTests {
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             #expect(child.terminationReason == .uncaughtSignal)
-            leftovers += try FileManager.default.contentsOfDirectory(atPath: root.path + "/shared").filter { $0.hasPrefix(".tmp-") }.count
         }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path + "/shared").filter { $0.hasPrefix(".tmp-") }.count
         for version in try registry.versions(of: "shared") {
             let model = try registry.load("shared@\(version)")
             try Self.expectConsistent(model, large: true)
