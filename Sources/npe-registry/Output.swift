@@ -45,7 +45,7 @@ extension RegistryOptions {
 extension Date {
     /// `2026-11-23 00:17:21Z`: compact for tables.
     var tableText: String {
-        formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+        formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon)) + "Z"
     }
 }
 
