@@ -61,14 +61,32 @@ public struct ModelReference: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// One concrete, published version of a model: what a reference resolves to.
+/// One concrete version of a model: what a reference resolves to.
+///
+/// Valid by construction: the name obeys ``RegistryName`` and the version is at least 1, so an ID can always be
+/// turned into a path inside the registry without escaping it (decoding checks the same).
 public struct ModelVersionID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let name: String
     public let version: Int
 
-    public init(name: String, version: Int) {
+    /// - Throws: ``RegistryError/invalidName(_:reason:)`` or ``RegistryError/invalidReference(_:reason:)``.
+    public init(name: String, version: Int) throws {
+        try RegistryName.validateModelName(name)
+        guard version >= 1 else { throw RegistryError.invalidReference("\(name)@\(version)", reason: "versions start at 1") }
+        self.init(validatedName: name, version: version)
+    }
+
+    /// For names already validated and versions already known to be positive.
+    init(validatedName name: String, version: Int) {
         self.name = name
         self.version = version
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, version }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(name: container.decode(String.self, forKey: .name), version: container.decode(Int.self, forKey: .version))
     }
 
     /// `NAME@VERSION`, which parses back to a reference to this exact version.

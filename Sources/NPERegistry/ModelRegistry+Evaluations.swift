@@ -11,7 +11,7 @@ extension ModelRegistry {
     /// - Returns: the record's file.
     @discardableResult
     public func appendEvaluation(_ record: EvaluationRecord, to id: ModelVersionID) throws -> URL {
-        try RegistryName.validateAlias(record.kind)
+        try RegistryName.validateModelName(record.kind)
         guard record.results.isFinite else { throw RegistryError.invalidContent(reason: "evaluation results contain a non-finite number") }
         let directory = versionPath(id) + "/" + Self.evaluationsDirectoryName
         try requireDirectory(versionPath(id), orElse: .versionNotFound(name: id.name, version: id.version, path: versionPath(id)))

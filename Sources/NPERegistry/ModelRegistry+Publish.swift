@@ -64,7 +64,7 @@ extension ModelRegistry {
                 try FileSystem.setMode(temporary, 0o555)
                 try FileSystem.synchronizeDirectory(temporary)
 
-                let id = ModelVersionID(name: name, version: version)
+                let id = ModelVersionID(validatedName: name, version: version)
                 let destination = versionPath(id)
                 guard try FileSystem.kind(of: destination) == .missing else {
                     throw RegistryError.invalidContent(reason: "\(destination) already exists; refusing to overwrite it")
@@ -111,8 +111,10 @@ extension ModelRegistry {
         }
     }
 
-    /// Runs `body` holding the exclusive lock of model `name`.
+    /// Runs `body` holding the exclusive lock of model `name` (which must exist).
     func withModelLock<Result>(_ name: String, _ body: () throws -> Result) throws -> Result {
+        try RegistryName.validateModelName(name)
+        try requireDirectory(modelPath(name), orElse: .modelNotFound(name: name, path: modelPath(name)))
         let lock = try FileLock(path: lockPath(name))
         defer { lock.unlock() }
         return try body()

@@ -1,12 +1,18 @@
 import Foundation
 
-/// The outcome of checking one version: every problem found, not just the first.
+/// The outcome of checking one version, or a model's alias table: every problem found, not just the first.
 public struct VerificationReport: Sendable, Equatable {
-    public let id: ModelVersionID
-    /// Problems found; empty means the version is intact.
+    /// The model checked.
+    public let name: String
+    /// The version checked; `nil` for the model's own `index.json` (aliases).
+    public let version: Int?
+    /// Problems found; empty means intact.
     public let problems: [RegistryError]
 
     public var isIntact: Bool { problems.isEmpty }
+
+    /// `NAME@VERSION`, or `NAME (index.json)` for the alias table.
+    public var subject: String { version.map { "\(name)@\($0)" } ?? "\(name) (\(ModelIndex.fileName))" }
 }
 
 extension ModelRegistry {
@@ -38,7 +44,9 @@ extension ModelRegistry {
             record { contents[fileName] = try readVerified(path + "/" + fileName, manifest: manifest) }
         }
         let cardPath = path + "/" + Self.cardFileName
-        if manifest.digests[Self.cardFileName] == nil { problems.append(.unlistedFile(path: cardPath)) }
+        if manifest.digests[Self.cardFileName] == nil, (try? FileSystem.kind(of: cardPath)) == .missing {
+            problems.append(.missingFile(path: cardPath))
+        }
         if let cardData = contents[Self.cardFileName] {
             record {
                 let card = try ModelCard.decode(cardData, path: cardPath)
@@ -62,23 +70,22 @@ extension ModelRegistry {
             }
         }
         record { _ = try evaluations(of: id) }
-        return VerificationReport(id: id, problems: problems)
+        return VerificationReport(name: id.name, version: id.version, problems: problems)
     }
 
     /// Verifies every version of `name`, plus its alias table (each alias must point at a published version).
     public func verifyModel(_ name: String) throws -> [VerificationReport] {
-        var reports = try versions(of: name).map { try verify(ModelVersionID(name: name, version: $0)) }
-        let published = Set(try versions(of: name))
+        let published = try versions(of: name)
+        var reports = try published.map { try verify(ModelVersionID(validatedName: name, version: $0)) }
+        var problems: [RegistryError] = []
         do {
             for (alias, version) in try aliases(of: name).sorted(by: { $0.key < $1.key }) where !published.contains(version) {
-                let id = ModelVersionID(name: name, version: version)
-                reports.append(VerificationReport(id: id, problems: [
-                    .malformedFile(path: indexPath(name), reason: "alias \(alias) points to missing version \(version)"),
-                ]))
+                problems.append(.malformedFile(path: indexPath(name), reason: "alias \(alias) points to missing version \(version)"))
             }
         } catch let error as RegistryError {
-            reports.append(VerificationReport(id: ModelVersionID(name: name, version: 0), problems: [error]))
+            problems.append(error)
         }
+        reports.append(VerificationReport(name: name, version: nil, problems: problems))
         return reports
     }
 }

@@ -125,7 +125,7 @@ public struct ModelRegistry: Sendable {
             }
             version = target
         }
-        let id = ModelVersionID(name: name, version: version)
+        let id = ModelVersionID(validatedName: name, version: version)
         try requireDirectory(versionPath(id), orElse: .versionNotFound(name: name, version: version, path: versionPath(id)))
         return id
     }

@@ -22,7 +22,7 @@ struct RemoveCommand: ParsableCommand {
         guard case .version(let version) = parsed.selector else {
             throw ValidationError("remove needs an explicit NAME@VERSION, not \(reference)")
         }
-        let id = ModelVersionID(name: parsed.name, version: version)
+        let id = try ModelVersionID(name: parsed.name, version: version)
         let aliases = try registry.aliases(of: id.name).filter { $0.value == version }.keys.sorted()
         try registry.remove(id, force: force)
         if options.json { return try printJSON(Removed(removed: id.description, aliasesRemoved: aliases)) }

@@ -22,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
         } else {
             reports = try registry.modelNames().flatMap { try registry.verifyModel($0) }
         }
-        let rows = reports.map { Verified(reference: $0.id.description, intact: $0.isIntact, problems: $0.problems.map(\.description)) }
+        let rows = reports.map { Verified(reference: $0.subject, intact: $0.isIntact, problems: $0.problems.map(\.description)) }
         if options.json {
             try printJSON(rows)
         } else {

@@ -10,7 +10,7 @@ struct ModelRegistryTests {
         let weights = try Fixtures.weights()
         let card = Fixtures.card()
         let id = try registry.publish(name: "ariel-nsf", card: card, weights: weights, files: ["training-log.csv": Data("epoch,loss\n1,0.5\n".utf8)])
-        #expect(id == ModelVersionID(name: "ariel-nsf", version: 1))
+        #expect(try id == ModelVersionID(name: "ariel-nsf", version: 1))
 
         let loaded = try registry.load("ariel-nsf")
         #expect(loaded.id == id)
@@ -49,8 +49,8 @@ struct ModelRegistryTests {
         defer { Fixtures.cleanUp(root) }
         let registry = ModelRegistry(root: root)
         for seed in 1...3 { try registry.publish(name: "m", card: Fixtures.card(seed: UInt64(seed)), weights: try Fixtures.weights()) }
-        try registry.promote(ModelVersionID(name: "m", version: 2), to: "production")
-        try registry.promote(ModelVersionID(name: "m", version: 1), to: "staging")
+        try registry.promote(try ModelVersionID(name: "m", version: 2), to: "production")
+        try registry.promote(try ModelVersionID(name: "m", version: 1), to: "staging")
 
         #expect(try registry.resolve("m").version == 3)
         #expect(try registry.resolve("m@latest").version == 3)
@@ -61,7 +61,7 @@ struct ModelRegistryTests {
         #expect(try registry.versions(of: "m") == [1, 2, 3])
         #expect(try registry.modelNames() == ["m"])
 
-        try registry.promote(ModelVersionID(name: "m", version: 3), to: "production")
+        try registry.promote(try ModelVersionID(name: "m", version: 3), to: "production")
         #expect(try registry.resolve("m@production").version == 3, "promote moves an alias")
         try registry.removeAlias("staging", of: "m")
         #expect(try registry.aliases(of: "m") == ["production": 3])
@@ -75,7 +75,7 @@ struct ModelRegistryTests {
         #expect(registryError { _ = try registry.resolve("nope") } == .modelNotFound(name: "nope", path: root.path + "/nope"))
         #expect(registryError { _ = try registry.resolve("m@7") } == .versionNotFound(name: "m", version: 7, path: root.path + "/m/7"))
         #expect(registryError { _ = try registry.resolve("m@prod") } == .aliasNotFound(name: "m", alias: "prod", path: root.path + "/m/index.json"))
-        #expect(registryError { try registry.promote(ModelVersionID(name: "m", version: 9), to: "prod") } ==
+        #expect(registryError { try registry.promote(try ModelVersionID(name: "m", version: 9), to: "prod") } ==
             .versionNotFound(name: "m", version: 9, path: root.path + "/m/9"))
         #expect(registryError { _ = try registry.resolve("m@0") } != nil)
         #expect(registryError { _ = try registry.resolve("m@01") } != nil)
@@ -87,7 +87,7 @@ struct ModelRegistryTests {
         defer { Fixtures.cleanUp(root) }
         let registry = ModelRegistry(root: root)
         for _ in 1...2 { try registry.publish(name: "m", card: Fixtures.card(), weights: try Fixtures.weights()) }
-        try registry.remove(ModelVersionID(name: "m", version: 2))
+        try registry.remove(try ModelVersionID(name: "m", version: 2))
         #expect(try registry.versions(of: "m") == [1])
         #expect(try registry.publish(name: "m", card: Fixtures.card(), weights: try Fixtures.weights()).version == 3,
                 "a removed version number is never reused")

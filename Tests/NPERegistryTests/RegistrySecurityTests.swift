@@ -25,7 +25,11 @@ struct RegistrySecurityTests {
         for alias in ["12", "latest", "a/b", ".x"] {
             #expect(throws: RegistryError.self, "\(alias)") { try RegistryName.validateAlias(alias) }
         }
-        #expect(throws: RegistryError.self) { try ModelRegistry(root: URL(fileURLWithPath: "/tmp")).promote(ModelVersionID(name: "m", version: 1), to: "../x") }
+        #expect(throws: RegistryError.self) { try ModelRegistry(root: URL(fileURLWithPath: "/tmp")).promote(try ModelVersionID(name: "m", version: 1), to: "../x") }
+        // Version IDs are checked on construction and on decoding, so no API can be handed a path-escaping ID.
+        #expect(throws: RegistryError.self) { try ModelVersionID(name: "../etc", version: 1) }
+        #expect(throws: RegistryError.self) { try ModelVersionID(name: "m", version: 0) }
+        #expect(throws: RegistryError.self) { try JSONDecoder().decode(ModelVersionID.self, from: Data(#"{"name": "../../x", "version": 1}"#.utf8)) }
     }
 
     /// A registry entry that is a link to a directory outside is reported, not followed, at every level.
@@ -60,7 +64,7 @@ struct RegistrySecurityTests {
         for file in ["card.json", "SHA256SUMS"] { try fm.copyItem(atPath: root.path + "/real/1/" + file, toPath: planted + "/" + file) }
         try fm.createSymbolicLink(atPath: planted + "/weights.safetensors", withDestinationPath: elsewhere.directory(of: id).path + "/weights.safetensors")
         #expect(throws: RegistryError.self) { _ = try registry.load("real@3") }
-        #expect(try !registry.verify(ModelVersionID(name: "real", version: 3)).isIntact)
+        #expect(try !registry.verify(try ModelVersionID(name: "real", version: 3)).isIntact)
     }
 
     /// Flips one byte of a published file (after making it writable, as an attacker or a careless tool would).
