@@ -13,6 +13,7 @@ public struct ModelCard: Codable, Equatable, Sendable {
     /// The card format this library writes and reads.
     public static let currentFormatVersion = 1
 
+    /// The card format version (``currentFormatVersion`` when written by this library).
     public var formatVersion: Int
     /// The model name (set by the registry).
     public var name: String
@@ -45,6 +46,7 @@ public struct ModelCard: Codable, Equatable, Sendable {
     /// The weights file and its digest (set by the registry).
     public var weights: WeightsRecord
 
+    /// A card for publishing. The registry fills in `name`, `version`, `createdAt` and `weights`.
     public init(
         kind: String, architecture: JSONValue, parameters: [ParameterDescription], inputGrid: InputGrid? = nil,
         contextInputs: [ContextInput] = [], standardisation: [String: StandardisationStatistics] = [:],
@@ -73,8 +75,11 @@ public struct ModelCard: Codable, Equatable, Sendable {
 /// One inferred parameter: its name, unit and prior (the prior's shape depends on its family, hence JSON,
 /// e.g. `{"family": "uniform", "low": 0.0, "high": 1.0}`).
 public struct ParameterDescription: Codable, Equatable, Sendable {
+    /// The parameter's name as the simulator and prior know it (e.g. `log_g`).
     public var name: String
+    /// Its physical unit (e.g. `K`, `cm s^-2`; empty for dimensionless).
     public var unit: String
+    /// Its prior, in the prior file's own terms.
     public var prior: JSONValue
 
     public init(name: String, unit: String, prior: JSONValue) {
@@ -86,8 +91,11 @@ public struct ParameterDescription: Codable, Equatable, Sendable {
 
 /// The spectral grid the model reads: bin centres and (optionally) full bin widths, in `unit`.
 public struct InputGrid: Codable, Equatable, Sendable {
+    /// Bin centres, in the order of the network's input.
     public var wavelengths: [Double]
+    /// Full bin widths, one per wavelength, when the grid is binned.
     public var binWidths: [Double]?
+    /// Unit of both arrays (`um`, micrometres, by default).
     public var unit: String
 
     public init(wavelengths: [Double], binWidths: [Double]? = nil, unit: String = "um") {
@@ -125,7 +133,9 @@ public struct DatasetLineage: Codable, Equatable, Sendable {
     public var path: String
     /// Content digest of the dataset (e.g. `sha256:...`), as the dataset reports it.
     public var digest: String
+    /// Number of rows (simulations) in the dataset.
     public var rowCount: Int
+    /// The simulator that produced it.
     public var simulator: SimulatorLineage
 
     public init(path: String, digest: String, rowCount: Int, simulator: SimulatorLineage) {
@@ -138,8 +148,11 @@ public struct DatasetLineage: Codable, Equatable, Sendable {
 
 /// The simulator that generated a dataset, as recorded in its provenance.
 public struct SimulatorLineage: Codable, Equatable, Sendable {
+    /// The simulator's stable identifier.
     public var name: String
+    /// The simulator's own version.
     public var version: String
+    /// Settings that change its outputs.
     public var configuration: [String: String]
 
     public init(name: String, version: String, configuration: [String: String] = [:]) {
@@ -151,7 +164,9 @@ public struct SimulatorLineage: Codable, Equatable, Sendable {
 
 /// The training configuration (free-form, whatever the trainer's typed configuration encodes to) and its seed.
 public struct TrainingRecord: Codable, Equatable, Sendable {
+    /// The trainer's configuration, as it encodes itself.
     public var configuration: JSONValue
+    /// The seed every random draw of training derives from.
     public var seed: UInt64
 
     public init(configuration: JSONValue, seed: UInt64) {
@@ -162,9 +177,13 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
 
 /// The weights file of a version: its name inside the version directory, format, SHA-256 and size.
 public struct WeightsRecord: Codable, Equatable, Sendable {
+    /// File name inside the version directory (always `weights.safetensors` in format 1).
     public var file: String
+    /// Always `safetensors` in format 1.
     public var format: String
+    /// Lowercase hexadecimal SHA-256 of the whole file.
     public var sha256: String
+    /// File size in bytes.
     public var byteCount: Int
 
     public init(file: String, format: String = "safetensors", sha256: String, byteCount: Int) {
