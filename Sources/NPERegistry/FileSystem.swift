@@ -98,7 +98,7 @@ enum FileSystem {
     }
 
     static func rename(_ source: String, to destination: String) throws {
-        guard Glibc.rename(source, destination) == 0 else {
+        guard systemRename(source, destination) == 0 else {
             throw RegistryError.systemCall(function: "rename", path: "\(source) -> \(destination)", errno: errno)
         }
     }
@@ -152,4 +152,9 @@ enum FileSystem {
             try removeFile(path)
         }
     }
+}
+
+/// `rename(2)`, reachable from inside `FileSystem`, whose own `rename(_:to:)` shadows the C name.
+private func systemRename(_ source: String, _ destination: String) -> Int32 {
+    rename(source, destination)
 }

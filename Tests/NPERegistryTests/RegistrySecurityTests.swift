@@ -98,6 +98,26 @@ struct RegistrySecurityTests {
         }
     }
 
+    /// Replacing the weights and rewriting SHA256SUMS to match still fails: the card records the weights digest too.
+    @Test func rewrittenManifestDoesNotHideSwappedWeights() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(root) }
+        let registry = ModelRegistry(root: root)
+        let id = try registry.publish(name: "m", card: Fixtures.card(), weights: try Fixtures.weights())
+        let directory = registry.directory(of: id).path
+        let swapped = try Safetensors.encode(try Fixtures.weights(seed: 99))
+        let card = try Data(contentsOf: URL(fileURLWithPath: directory + "/card.json"))
+        try FileSystem.setMode(directory, 0o755)
+        for file in ["weights.safetensors", "SHA256SUMS"] { try FileSystem.removeFile(directory + "/" + file) }
+        try swapped.write(to: URL(fileURLWithPath: directory + "/weights.safetensors"))
+        try Manifest(digests: ["card.json": SHA256Digest.hex(of: card), "weights.safetensors": SHA256Digest.hex(of: swapped)])
+            .encoded.write(to: URL(fileURLWithPath: directory + "/SHA256SUMS"))
+        let expected = RegistryError.checksumMismatch(path: directory + "/weights.safetensors",
+                                                      expected: try registry.card(of: id).weights.sha256, actual: SHA256Digest.hex(of: swapped))
+        #expect(registryError { _ = try registry.load("m") } == expected)
+        #expect(try registry.verify(id).problems == [expected])
+    }
+
     @Test func addedFilesAreReported() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { Fixtures.cleanUp(root) }
