@@ -17,18 +17,21 @@ extension ModelRegistry {
         try requireDirectory(versionPath(id), orElse: .versionNotFound(name: id.name, version: id.version, path: versionPath(id)))
         try requireDirectory(directory, orElse: .missingFile(path: directory))
         let data = try RegistryJSON.encode(record)
-        let temporary = directory + "/" + Self.temporaryPrefix + UUID().uuidString
-        try FileSystem.writeNewFile(temporary, contents: data, mode: 0o444)
-        defer { try? FileSystem.removeFile(temporary) }
-        let stem = Self.timestamp(record.createdAt) + "-" + record.kind
-        var attempt = 1
-        while true {
-            let path = directory + "/" + stem + (attempt == 1 ? "" : "-\(attempt)") + ".json"
-            if try FileSystem.linkIfAbsent(temporary, to: path) {
-                try FileSystem.synchronizeDirectory(directory)
-                return URL(fileURLWithPath: path)
+        // Under the model lock, so that garbage collection (which takes it too) never deletes a live temporary file.
+        return try withModelLock(id.name) {
+            let temporary = directory + "/" + Self.temporaryPrefix + UUID().uuidString
+            try FileSystem.writeNewFile(temporary, contents: data, mode: 0o444)
+            defer { try? FileSystem.removeFile(temporary) }
+            let stem = Self.timestamp(record.createdAt) + "-" + record.kind
+            var attempt = 1
+            while true {
+                let path = directory + "/" + stem + (attempt == 1 ? "" : "-\(attempt)") + ".json"
+                if try FileSystem.linkIfAbsent(temporary, to: path) {
+                    try FileSystem.synchronizeDirectory(directory)
+                    return URL(fileURLWithPath: path)
+                }
+                attempt += 1
             }
-            attempt += 1
         }
     }
 

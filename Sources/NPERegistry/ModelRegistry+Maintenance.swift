@@ -36,7 +36,8 @@ extension ModelRegistry {
         public var inProgress: [String] = []
     }
 
-    /// Deletes what crashed writers left behind: `.tmp-*` entries inside each model directory.
+    /// Deletes what crashed writers left behind: `.tmp-*` entries inside each model directory and inside each
+    /// version's `evaluations/`.
     ///
     /// A publish directory is live while its creator holds the flock on its `.publishing` marker; the kernel drops
     /// that lock when the process dies (even by `kill -9`), so a lockable marker means a dead publish. Each model
@@ -59,6 +60,15 @@ extension ModelRegistry {
                     report.removed.append(path)
                 }
                 if !report.removed.isEmpty { try FileSystem.synchronizeDirectory(modelPath(name)) }
+                // Temporary files of interrupted evaluation appends (appends also hold the model lock).
+                for version in try versions(of: name) {
+                    let evaluations = versionPath(ModelVersionID(validatedName: name, version: version)) + "/" + Self.evaluationsDirectoryName
+                    guard try FileSystem.kind(of: evaluations) == .directory else { continue }
+                    for entry in try FileSystem.entries(of: evaluations).sorted() where entry.hasPrefix(Self.temporaryPrefix) {
+                        try FileSystem.removeFile(evaluations + "/" + entry)
+                        report.removed.append(evaluations + "/" + entry)
+                    }
+                }
             }
         }
         return report

@@ -154,11 +154,14 @@ struct ConcurrentPublishTests {
         dead.marker.unlock()
         let live = try registry.makePublishDirectory("m")
         defer { live.marker.unlock() }
+        let evaluationLeftover = registry.directory(of: try ModelVersionID(name: "m", version: 1)).path + "/evaluations/.tmp-crashed"
+        try FileSystem.writeNewFile(evaluationLeftover, contents: Data("{".utf8))
 
         #expect(try registry.versions(of: "m") == [1])
         #expect(try registry.resolve("m").version == 1)
         let report = try registry.collectGarbage()
-        #expect(report.removed == [dead.path])
+        #expect(report.removed == [dead.path, evaluationLeftover])
+        #expect(try registry.evaluations(of: ModelVersionID(name: "m", version: 1)).isEmpty)
         #expect(report.inProgress == [live.path])
         #expect(!FileManager.default.fileExists(atPath: dead.path))
         #expect(FileManager.default.fileExists(atPath: live.path))
