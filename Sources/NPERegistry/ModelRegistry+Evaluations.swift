@@ -45,7 +45,12 @@ extension ModelRegistry {
         return try names.sorted { ($0.prefix(16), $0.count, $0) < ($1.prefix(16), $1.count, $1) }.map { entry in
             let path = directory + "/" + entry
             do {
-                return try RegistryJSON.decoder.decode(EvaluationRecord.self, from: FileSystem.readFile(path))
+                let data = try FileSystem.readFile(path)
+                let version = try RegistryJSON.decoder.decode(FormatVersionProbe.self, from: data).formatVersion
+                guard version == EvaluationRecord.currentFormatVersion else {
+                    throw RegistryError.unsupportedFormatVersion(path: path, found: version, supported: EvaluationRecord.currentFormatVersion)
+                }
+                return try RegistryJSON.decoder.decode(EvaluationRecord.self, from: data)
             } catch let error as RegistryError {
                 throw error
             } catch {

@@ -124,6 +124,10 @@ struct ModelRegistryTests {
         #expect(throws: RegistryError.self) {
             try registry.appendEvaluation(EvaluationRecord(kind: "../x", results: nil, toolVersion: "0.1.0"), to: id)
         }
+        let future = registry.directory(of: id).path + "/evaluations/20300101T000000Z-sbc.json"
+        try Data(#"{"formatVersion": 5}"#.utf8).write(to: URL(fileURLWithPath: future))
+        #expect(registryError { _ = try registry.evaluations(of: id) } == .unsupportedFormatVersion(path: future, found: 5, supported: 1))
+        #expect(try registry.verify(id).problems == [.unsupportedFormatVersion(path: future, found: 5, supported: 1)])
     }
 
     @Test func diffShowsChangedFieldsSideBySide() throws {
