@@ -1,1 +1,0 @@
-// NPERegistry: see docs/ARCHITECTURE.md.
