@@ -1,0 +1,182 @@
+import Foundation
+
+/// CIA coefficients sampled at the model's bin wavenumbers: per bin, the bracketing table columns and the fraction
+/// (`np.interp` semantics, edge values outside the table), so a call only interpolates in temperature.
+struct CIABinSampler: Sendable {
+    let table: CollisionInducedAbsorptionTable
+    let brackets: [LinearBracket]
+
+    init(table: CollisionInducedAbsorptionTable, wavenumbers: [Double]) {
+        self.table = table
+        let axis = table.wavenumbers
+        brackets = wavenumbers.map { nu in
+            if nu <= axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
+            if nu >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+            let (low, high) = InterpolationIndex.bracket(axis, nu)
+            return LinearBracket(low: low, high: high, fraction: (nu - axis[low]) / (axis[high] - axis[low]))
+        }
+    }
+
+    /// k [m⁵] in bin `bin` at temperature T: linear in T with the end rows outside the range (`PickleCIA`).
+    func coefficient(bin: Int, temperature: Double) -> Double {
+        let temperatures = table.temperatures, count = table.wavenumbers.count
+        let wave = brackets[bin]
+        func row(_ t: Int) -> Double {
+            let a = table.values[t * count + wave.low], b = table.values[t * count + wave.high]
+            return a + (b - a) * wave.fraction
+        }
+        if temperature > temperatures[temperatures.count - 1] { return row(temperatures.count - 1) }
+        if temperature < temperatures[0] { return row(0) }
+        let (low, high) = InterpolationIndex.bracket(temperatures, temperature)
+        let fraction = (temperature - temperatures[low]) / (temperatures[high] - temperatures[low])
+        let a = row(low), b = row(high)
+        return a + (b - a) * fraction
+    }
+}
+
+extension TransmissionModel {
+    /// TauREx's temperature handling in `interp_bilinear_grid`: at or above the top → last column only; below the
+    /// bottom → first column only; else linear between `find_closest_pair` neighbours.
+    func temperatureBracket(_ temperature: Double) -> LinearBracket {
+        let axis = temperatureAxis
+        if temperature >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+        if temperature < axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
+        let (low, high) = InterpolationIndex.bracket(axis, temperature)
+        return LinearBracket(low: low, high: high, fraction: (temperature - axis[low]) / (axis[high] - axis[low]))
+    }
+
+    /// Steps 5–8: per-layer line opacity κ_{j,b,g} = n_j Σ_gas X k (into `kappa`) and continuum extinction
+    /// n_j Σ X σ_Rayleigh + n_j² (X_H2² k_H2H2 + X_H2 X_He k_H2He) (into `continuum`).
+    func fillOpacities(composition: Composition, isothermal: Bool, workspace ws: TransmissionWorkspace) {
+        if isothermal && configuration.gasOverlap == .perfectCorrelation {
+            fillIsothermalKSum(composition: composition, workspace: ws)
+        } else {
+            fillGeneral(composition: composition, workspace: ws)
+        }
+        fillContinuum(composition: composition, isothermal: isothermal, workspace: ws)
+    }
+
+    /// Fast path. With one temperature and constant X, the k-sum commutes with the interpolation: interpolate
+    /// Σ_gas X k in T once at each of the 22 pressure nodes, then in log P per layer. Equal to TauREx's per-gas,
+    /// per-layer bilinear interpolation up to rounding.
+    private func fillIsothermalKSum(composition: Composition, workspace ws: TransmissionWorkspace) {
+        let nG = gCount, nP = nodeCount, nT = temperatureAxis.count, n = TransmissionModelConfiguration.layerCount
+        let t = temperatureBracket(ws.temperature[0])
+        let node = ws.nodeOpacity
+        node.update(repeating: 0, count: binCount * nP * nG)
+        for gas in TraceGas.tabulated {
+            let x = composition.trace[gas.rawValue], f = t.fraction
+            gasTables[gas.rawValue].withUnsafeBufferPointer { table in
+                for b in 0..<binCount {
+                    for p in 0..<nP {
+                        let row0 = ((b * nP + p) * nT + t.low) * nG, row1 = ((b * nP + p) * nT + t.high) * nG
+                        let out = node + (b * nP + p) * nG
+                        for g in 0..<nG {
+                            let k0 = table[row0 + g], k1 = table[row1 + g]
+                            out[g] += x * (k0 + (k1 - k0) * f)
+                        }
+                    }
+                }
+            }
+        }
+        let xAmmonia = composition.trace[TraceGas.ammonia.rawValue]
+        ammoniaTable.withUnsafeBufferPointer { table in
+            for b in 0..<binCount {
+                let row0 = (b * nT + t.low) * nG, row1 = (b * nT + t.high) * nG
+                for g in 0..<nG {
+                    let value = xAmmonia * (table[row0 + g] + (table[row1 + g] - table[row0 + g]) * t.fraction)
+                    for p in 0..<nP { node[(b * nP + p) * nG + g] += value }
+                }
+            }
+        }
+        let vectors = ws.gVectorCount
+        for b in 0..<binCount {
+            for j in 0..<n {
+                let bracket = layerPressureBrackets[j], density = ws.density[j]
+                let low = node + (b * nP + bracket.low) * nG, high = node + (b * nP + bracket.high) * nG
+                let out = UnsafeMutableRawPointer(ws.kappa + (b * n + j) * vectors).assumingMemoryBound(to: Float.self)
+                for g in 0..<nG { out[g] = Float(density * (low[g] + (high[g] - low[g]) * bracket.fraction)) }
+                // Padding lanes repeat the last g-point (their weight is 0), so they never lower the minimum over g.
+                for g in nG..<(vectors * 4) { out[g] = out[nG - 1] }
+            }
+        }
+    }
+
+    /// General path (any T–P profile, either overlap rule): per layer and gas, TauREx's bilinear interpolation, then
+    /// the k-sum or random overlap.
+    private func fillGeneral(composition: Composition, workspace ws: TransmissionWorkspace) {
+        let nG = gCount, nP = nodeCount, nT = temperatureAxis.count, n = TransmissionModelConfiguration.layerCount
+        let gases = TraceGas.allCases.count, vectors = ws.gVectorCount
+        let mixed = UnsafeMutablePointer<Double>.allocate(capacity: nG)
+        defer { mixed.deallocate() }
+        weights.withUnsafeBufferPointer { weightBuffer in
+            for j in 0..<n {
+                let temperature = ws.temperature[j]
+                let t = temperatureBracket(temperature)
+                let p = layerPressureBrackets[j]
+                // TauREx returns zero opacity when both P and T lie below their tables.
+                let belowBoth = temperature < temperatureAxis[0] && log10(layerPressures[j]) < logPressureAxis[0]
+                for b in 0..<binCount {
+                    for gas in TraceGas.tabulated {
+                        let x = composition.trace[gas.rawValue], out = ws.gasK + gas.rawValue * nG
+                        gasTables[gas.rawValue].withUnsafeBufferPointer { table in
+                            let r00 = ((b * nP + p.low) * nT + t.low) * nG, r01 = ((b * nP + p.low) * nT + t.high) * nG
+                            let r10 = ((b * nP + p.high) * nT + t.low) * nG, r11 = ((b * nP + p.high) * nT + t.high) * nG
+                            for g in 0..<nG {
+                                let low = table[r00 + g] + (table[r01 + g] - table[r00 + g]) * t.fraction
+                                let high = table[r10 + g] + (table[r11 + g] - table[r10 + g]) * t.fraction
+                                out[g] = belowBoth ? 0 : x * (low + (high - low) * p.fraction)
+                            }
+                        }
+                    }
+                    let x = composition.trace[TraceGas.ammonia.rawValue], out = ws.gasK + TraceGas.ammonia.rawValue * nG
+                    ammoniaTable.withUnsafeBufferPointer { table in
+                        let r0 = (b * nT + t.low) * nG, r1 = (b * nT + t.high) * nG
+                        for g in 0..<nG { out[g] = x * (table[r0 + g] + (table[r1 + g] - table[r0 + g]) * t.fraction) }
+                    }
+                    switch configuration.gasOverlap {
+                    case .perfectCorrelation:
+                        for g in 0..<nG {
+                            var sum = 0.0
+                            for gas in 0..<gases { sum += ws.gasK[gas * nG + g] }
+                            mixed[g] = sum
+                        }
+                    case .randomOverlap:
+                        RandomOverlap.mix(
+                            gasK: ws.gasK, gasCount: gases, weights: weightBuffer, scratch: ws.overlap, result: mixed)
+                    }
+                    let density = ws.density[j]
+                    let kappa = UnsafeMutableRawPointer(ws.kappa + (b * n + j) * vectors)
+                        .assumingMemoryBound(to: Float.self)
+                    for g in 0..<nG { kappa[g] = Float(density * mixed[g]) }
+                    for g in nG..<(vectors * 4) { kappa[g] = kappa[nG - 1] }
+                }
+            }
+        }
+    }
+
+    private func fillContinuum(composition: Composition, isothermal: Bool, workspace ws: TransmissionWorkspace) {
+        let n = TransmissionModelConfiguration.layerCount
+        let xH2 = composition.hydrogen, xHe = composition.helium
+        let species = [xH2, xHe] + composition.trace
+        var rayleighSum = [Double](repeating: 0, count: binCount)
+        for b in 0..<binCount {
+            for (s, x) in species.enumerated() { rayleighSum[b] += x * rayleigh[s][b] }
+        }
+        var cia = [Double](repeating: 0, count: binCount)
+        var ciaTemperature = Double.nan
+        for j in 0..<n {
+            let temperature = ws.temperature[j], density = ws.density[j]
+            if !(isothermal && temperature == ciaTemperature) {
+                for b in 0..<binCount {
+                    cia[b] = xH2 * xH2 * hydrogenCIA.coefficient(bin: b, temperature: temperature)
+                        + xH2 * xHe * heliumCIA.coefficient(bin: b, temperature: temperature)
+                }
+                ciaTemperature = temperature
+            }
+            for b in 0..<binCount {
+                ws.continuum[j * binCount + b] = Float(density * rayleighSum[b] + density * density * cia[b])
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// The ARIEL transmission forward model: transit depth on the 52 ADC2023 bins for a 1-D H2/He atmosphere with H2O,
+/// CO2, CO, CH4 (real correlated-k tables) and NH3 (approximate band model), Rayleigh scattering, H2–H2 and H2–He CIA
+/// and an optional grey cloud deck.
+///
+/// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2), so that with the default
+/// configuration it reproduces TauREx spectra to well under 1 ppm:
+/// 1. 101 levels log-spaced from 1e6 to 1e-5 Pa; layer i has P_i = √(p_i p_{i+1}).
+/// 2. X_H2 = (1 − ΣX)/(1 + 0.17), X_He = 0.17 X_H2; μ = Σ X m.
+/// 3. Hydrostatic levels from the bottom: Δz_k = H_{k−1} ln(p_{k−1}/p_k), g_k = GM/(R_p + z_k)²; layer i has
+///    altitude z_i and thickness dz_i = Δz_{i+1}. R_p is the radius of the 1e6 Pa level.
+/// 4. Chords: c_i = R_p + dz_0/2 + z_i, t_j = c_j + dz_j/2, dl_ij = 2[√(t_j² − c_i²) − √(t_{j−1}² − c_i²)].
+/// 5. k(T, P) bilinear in T and log10 P, clamped to the table edges.
+/// 6. τ_i = −ln Σ_g w_g exp(−Σ_j Σ_gas X k_g n_j dl_ij) (perfect correlation) + Rayleigh + CIA chord depths.
+/// 7.–10. Rayleigh and CIA at the k-tables' own bin centres; optional deck (τ = ∞ for P_i ≥ P_cloud);
+///    D = [R_p² + Σ_i 2(R_p + z_i)(1 − e^{−τ_i}) dz_i] / R_s².
+///
+/// Outputs are transit depths (fractions, not ppm) in **ascending wavelength** (0.55 → 7.28 µm); ADC2023 files store
+/// the reverse order.
+///
+/// Speed: the chord integrals run in Float32 SIMD (their rounding error is below 1e-4 ppm), with a vectorised exp, no
+/// allocation, and exact skipping of layers whose lower-bound optical depth already exceeds 40 (e^{−40} is below
+/// Float32 resolution of 1). About 0.3–0.5 ms per spectrum on one core for the default configuration.
+///
+/// References: Al-Refaie et al. 2021 (ApJ 917, 37; TauREx 3); Changeat & Yip 2023 (RASTI 2, 45; ADC2023).
+public struct TransmissionModel: Sendable {
+    public let configuration: TransmissionModelConfiguration
+    /// Bin-centre wavelengths [µm] at which Rayleigh and CIA are evaluated (the k-tables' own), ascending.
+    public let wavelengths: [Double]
+    /// The ADC2023 bins (ascending), for widths and edges.
+    public let grid: ArielWavelengthGrid
+
+    // Prepared, immutable structure (see TransmissionModel+Preparation.swift).
+    let binCount: Int
+    let gCount: Int
+    let nodeCount: Int
+    let temperatureAxis: [Double]
+    let logPressureAxis: [Double]
+    let weights: [Double]
+    let weightVectors: [SIMD4<Float>]
+    /// k [m²] per tabulated gas, `[bin][pressure][temperature][g]`.
+    let gasTables: [[Double]]
+    /// NH3 band model k [m²], `[bin][temperature][g]`.
+    let ammoniaTable: [Double]
+    /// Rayleigh σ [m²] `[species][bin]` for H2, He, then the trace gases in ``TraceGas`` order.
+    let rayleigh: [[Double]]
+    let hydrogenCIA: CIABinSampler
+    let heliumCIA: CIABinSampler
+    let levelPressures: [Double]
+    let layerPressures: [Double]
+    let layerPressureBrackets: [LinearBracket]
+
+    /// Prepares the model: reads nothing at run time beyond `data`, and precomputes the interpolation structure.
+    public init(configuration: TransmissionModelConfiguration = .init(), data: TransmissionOpacityData) {
+        self.configuration = configuration
+        let reference = data.kTables[0]
+        binCount = reference.wavelengths.count
+        gCount = reference.gPoints.count
+        nodeCount = reference.pressures.count
+        wavelengths = reference.wavelengths
+        grid = data.grid
+        temperatureAxis = reference.temperatures
+        logPressureAxis = reference.pressures.map { log10($0 * configuration.kTablePressureUnitInPascal) }
+        weights = reference.weights
+        var vectors = [SIMD4<Float>](repeating: .zero, count: (gCount + 3) / 4)
+        for g in 0..<gCount { vectors[g / 4][g % 4] = Float(reference.weights[g]) }
+        weightVectors = vectors
+        gasTables = data.kTables.map(\.values)
+        ammoniaTable = AmmoniaBandModel.table(
+            grid: data.grid, temperatures: reference.temperatures, gPoints: reference.gPoints,
+            spread: AmmoniaBandModel.calibratedSpread(from: data.kTables))
+        // TauREx evaluates everything on the k-table's wavenumber grid, ν = 1e4/λ.
+        let wavenumbers = reference.wavelengths.map { 10000 / $0 }
+        rayleigh = (["H2", "He"] + TraceGas.allCases.map(\.formula)).map { gas in
+            wavenumbers.map { RayleighScattering.crossSection(of: gas, wavenumber: $0)! }
+        }
+        hydrogenCIA = CIABinSampler(table: data.hydrogenHydrogenCIA, wavenumbers: wavenumbers)
+        heliumCIA = CIABinSampler(table: data.hydrogenHeliumCIA, wavenumbers: wavenumbers)
+        let layers = TransmissionModelConfiguration.layerCount
+        // numpy.logspace(log10(1e-5), log10(1e6), 101)[::-1]: 10^(start + k·step), last exponent exactly 6.
+        let start = log10(TransmissionModelConfiguration.topPressure)
+        let stop = log10(TransmissionModelConfiguration.bottomPressure)
+        let step = (stop - start) / Double(layers)
+        let ascending = (0...layers).map { pow(10, $0 == layers ? stop : start + Double($0) * step) }
+        levelPressures = Array(ascending.reversed())
+        let levels = levelPressures
+        layerPressures = (0..<layers).map { levels[$0] * (levels[$0 + 1] / levels[$0]).squareRoot() }
+        let axis = logPressureAxis
+        layerPressureBrackets = layerPressures.map { LinearBracket.taurexPressure(axis, log10($0)) }
+    }
+
+    /// Prepares the model with the data shipped in the module.
+    public init(configuration: TransmissionModelConfiguration = .init()) throws {
+        self.init(configuration: configuration, data: try TransmissionOpacityData.bundled())
+    }
+
+    /// A workspace sized for this model (one per thread).
+    public func makeWorkspace() -> TransmissionWorkspace {
+        TransmissionWorkspace(
+            layerCount: TransmissionModelConfiguration.layerCount, binCount: binCount, gCount: gCount,
+            nodeCount: nodeCount, gasCount: TraceGas.allCases.count)
+    }
+
+    /// Transit depths (Rp(λ)/Rs)² for `atmosphere`, one per bin, ascending wavelength.
+    ///
+    /// - Throws: ``SimulatorError/inputOutOfDomain(input:value:reason:)`` for a non-finite input, a non-positive
+    ///   radius, mass or stellar radius, a temperature outside the k-tables (100–3400 K), mixing ratios summing to 1 or
+    ///   more, or a missing/non-positive cloud pressure when the deck is on.
+    public func transitDepths(
+        for atmosphere: PlanetAtmosphere, into output: UnsafeMutableBufferPointer<Double>,
+        workspace: TransmissionWorkspace
+    ) throws {
+        precondition(output.count == binCount, "output must hold one value per bin")
+        let composition = try validate(atmosphere)
+        let column = fillColumn(atmosphere, composition: composition, workspace: workspace)
+        fillOpacities(composition: composition, isothermal: column.isothermal, workspace: workspace)
+        integrateChords(column: column, workspace: workspace, output: output)
+    }
+
+    /// Convenience: allocates a workspace and returns the depths.
+    public func transitDepths(for atmosphere: PlanetAtmosphere) throws -> [Double] {
+        var output = [Double](repeating: 0, count: binCount)
+        let workspace = makeWorkspace()
+        try output.withUnsafeMutableBufferPointer { try transitDepths(for: atmosphere, into: $0, workspace: workspace) }
+        return output
+    }
+}
+
+/// Mixing ratios and mean molecular mass of one atmosphere.
+struct Composition {
+    /// X of the trace gases, ``TraceGas`` order.
+    var trace: [Double]
+    var hydrogen: Double
+    var helium: Double
+    /// μ [kg].
+    var meanMolecularMass: Double
+}
+
+/// Two bracketing indices and the fraction between them (value = a + (b − a)·fraction).
+struct LinearBracket: Sendable {
+    var low: Int
+    var high: Int
+    var fraction: Double
+
+    /// TauREx's pressure handling: below the axis → first node only, at or above its top → last node only, else linear
+    /// in log10 P between `find_closest_pair` neighbours.
+    static func taurexPressure(_ axis: [Double], _ value: Double) -> LinearBracket {
+        if value < axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
+        if value >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+        let (low, high) = InterpolationIndex.bracket(axis, value)
+        return LinearBracket(low: low, high: high, fraction: (value - axis[low]) / (axis[high] - axis[low]))
+    }
+}
