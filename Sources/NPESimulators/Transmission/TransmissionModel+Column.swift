@@ -9,6 +9,11 @@ struct ColumnSummary {
     var starRadius: Double
     /// Layers 0..<cloudLayerCount lie at or below the cloud top (P_i ≥ P_cloud) and are opaque.
     var cloudLayerCount: Int
+    /// m: layers j ≥ m share one k-distribution per bin (isothermal, above the k-tables' pressure range, where TauREx
+    /// uses the lowest-pressure row), so their terms of every chord sum merge into one column. m = N when they do not.
+    var distinctLayerCount: Int
+    /// Columns of `chordWeights`: m + 1 when layers merge, else N.
+    var columnCount: Int { distinctLayerCount < TransmissionModelConfiguration.layerCount ? distinctLayerCount + 1 : distinctLayerCount }
 }
 
 extension TransmissionModel {
@@ -58,7 +63,8 @@ extension TransmissionModel {
 
     /// Steps 1, 3 and 4: temperatures, densities, hydrostatic altitudes, layer areas and chord lengths.
     func fillColumn(
-        _ atmosphere: PlanetAtmosphere, composition: Composition, workspace ws: TransmissionWorkspace
+        _ atmosphere: PlanetAtmosphere, composition: Composition, mergeUpperLayers: Bool,
+        workspace ws: TransmissionWorkspace
     ) -> ColumnSummary {
         let n = TransmissionModelConfiguration.layerCount
         let k = PhysicalConstants.boltzmann
@@ -102,19 +108,25 @@ extension TransmissionModel {
             ws.area[i] = (radius + ws.altitude[i]) * ws.thickness[i] * 2
         }
 
-        // Chords (TauREx compute_path_length_old): c_i = R + dz0/2 + z_i, t_j = R + dz0/2 + z_j + dz_j/2.
+        // Chords (TauREx compute_path_length_old): c_i = R + dz0/2 + z_i, t_j = R + dz0/2 + z_j + dz_j/2. The line
+        // kernel's weights merge the layers j ≥ m (see ColumnSummary.distinctLayerCount): Σ_j dl_ij n_j k̂ = k̂ Σ_j dl_ij n_j.
+        let m = mergeUpperLayers ? firstLayerAbovePressureGrid : n
+        let columns = m < n ? m + 1 : n
         let base = radius + ws.thickness[0] / 2
         for i in 0..<n {
             let c = base + ws.altitude[i]
             let p = c * c
-            let row = ws.pathLength + i * n
-            var previous = 0.0
+            let row = ws.pathLength + i * n, weights = ws.chordWeights + i * columns
+            var previous = 0.0, merged = 0.0
             for j in i..<n {
                 let t = base + ws.altitude[j] + ws.thickness[j] / 2
                 let root = (t * t - p).squareRoot()
-                row[j] = Float(2 * (root - previous))
+                let dl = 2 * (root - previous)
+                row[j] = Float(dl)
+                if j < m { weights[j] = Float(dl) } else { merged += dl * ws.density[j] }
                 previous = root
             }
+            if m < n { weights[m] = Float(merged) }
         }
 
         var cloudLayers = 0
@@ -123,6 +135,7 @@ extension TransmissionModel {
         }
         return ColumnSummary(
             isothermal: isothermal, planetRadius: radius,
-            starRadius: atmosphere.starRadius * PhysicalConstants.solarRadius, cloudLayerCount: cloudLayers)
+            starRadius: atmosphere.starRadius * PhysicalConstants.solarRadius, cloudLayerCount: cloudLayers,
+            distinctLayerCount: m)
     }
 }

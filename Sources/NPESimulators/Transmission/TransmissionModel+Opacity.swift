@@ -47,34 +47,41 @@ extension TransmissionModel {
 
     /// Steps 5–8: per-layer line opacity κ_{j,b,g} = n_j Σ_gas X k (into `kappa`) and continuum extinction
     /// n_j Σ X σ_Rayleigh + n_j² (X_H2² k_H2H2 + X_H2 X_He k_H2He) (into `continuum`).
-    func fillOpacities(composition: Composition, isothermal: Bool, workspace ws: TransmissionWorkspace) {
-        if isothermal && configuration.gasOverlap == .perfectCorrelation {
-            fillIsothermalKSum(composition: composition, workspace: ws)
+    func fillOpacities(composition: Composition, column: ColumnSummary, workspace ws: TransmissionWorkspace) {
+        if column.distinctLayerCount < TransmissionModelConfiguration.layerCount {
+            fillIsothermalKSum(composition: composition, distinctLayers: column.distinctLayerCount, workspace: ws)
         } else {
             fillGeneral(composition: composition, workspace: ws)
         }
-        fillContinuum(composition: composition, isothermal: isothermal, workspace: ws)
+        fillContinuum(composition: composition, isothermal: column.isothermal, workspace: ws)
     }
 
     /// Fast path. With one temperature and constant X, the k-sum commutes with the interpolation: interpolate
     /// Σ_gas X k in T once at each of the 22 pressure nodes, then in log P per layer. Equal to TauREx's per-gas,
     /// per-layer bilinear interpolation up to rounding.
-    private func fillIsothermalKSum(composition: Composition, workspace ws: TransmissionWorkspace) {
+    ///
+    /// Layers j ≥ `distinctLayers` all sit above the pressure grid and share the lowest-pressure row: they get one
+    /// merged entry, κ[m] = Σ_gas X k (without n_j, which the merged chord weight carries).
+    private func fillIsothermalKSum(
+        composition: Composition, distinctLayers m: Int, workspace ws: TransmissionWorkspace
+    ) {
         let nG = gCount, nP = nodeCount, nT = temperatureAxis.count, n = TransmissionModelConfiguration.layerCount
         let t = temperatureBracket(ws.temperature[0])
         let node = ws.nodeOpacity
-        node.update(repeating: 0, count: binCount * nP * nG)
-        for gas in TraceGas.tabulated {
-            let x = composition.trace[gas.rawValue], f = t.fraction
-            gasTables[gas.rawValue].withUnsafeBufferPointer { table in
-                for b in 0..<binCount {
-                    for p in 0..<nP {
-                        let row0 = ((b * nP + p) * nT + t.low) * nG, row1 = ((b * nP + p) * nT + t.high) * nG
-                        let out = node + (b * nP + p) * nG
-                        for g in 0..<nG {
-                            let k0 = table[row0 + g], k1 = table[row1 + g]
-                            out[g] += x * (k0 + (k1 - k0) * f)
-                        }
+        let gases = TraceGas.tabulated.count, unit = CorrelatedKTable.fileUnitInSquareMetres
+        let x = TraceGas.tabulated.map { composition.trace[$0.rawValue] * unit }
+        let slice = binCount * nP * gases * nG
+        lineTable.withUnsafeBufferPointer { table in
+            let low = table.baseAddress! + t.low * slice, high = table.baseAddress! + t.high * slice
+            let f = t.fraction
+            for bp in 0..<(binCount * nP) {
+                let out = node + bp * nG
+                for g in 0..<nG { out[g] = 0 }
+                for gas in 0..<gases {
+                    let offset = (bp * gases + gas) * nG, xGas = x[gas]
+                    for g in 0..<nG {
+                        let k0 = Double(low[offset + g]), k1 = Double(high[offset + g])
+                        out[g] += xGas * (k0 + (k1 - k0) * f)
                     }
                 }
             }
@@ -91,8 +98,8 @@ extension TransmissionModel {
         }
         let vectors = ws.gVectorCount
         for b in 0..<binCount {
-            for j in 0..<n {
-                let bracket = layerPressureBrackets[j], density = ws.density[j]
+            for j in 0...m {
+                let bracket = layerPressureBrackets[min(j, n - 1)], density = j < m ? ws.density[j] : 1
                 let low = node + (b * nP + bracket.low) * nG, high = node + (b * nP + bracket.high) * nG
                 let out = UnsafeMutableRawPointer(ws.kappa + (b * n + j) * vectors).assumingMemoryBound(to: Float.self)
                 for g in 0..<nG { out[g] = Float(density * (low[g] + (high[g] - low[g]) * bracket.fraction)) }
@@ -117,14 +124,19 @@ extension TransmissionModel {
                 // TauREx returns zero opacity when both P and T lie below their tables.
                 let belowBoth = temperature < temperatureAxis[0] && log10(layerPressures[j]) < logPressureAxis[0]
                 for b in 0..<binCount {
-                    for gas in TraceGas.tabulated {
-                        let x = composition.trace[gas.rawValue], out = ws.gasK + gas.rawValue * nG
-                        gasTables[gas.rawValue].withUnsafeBufferPointer { table in
-                            let r00 = ((b * nP + p.low) * nT + t.low) * nG, r01 = ((b * nP + p.low) * nT + t.high) * nG
-                            let r10 = ((b * nP + p.high) * nT + t.low) * nG, r11 = ((b * nP + p.high) * nT + t.high) * nG
+                    let gases = TraceGas.tabulated.count, unit = CorrelatedKTable.fileUnitInSquareMetres
+                    lineTable.withUnsafeBufferPointer { table in
+                        func row(_ t: Int, _ p: Int) -> Int { ((t * binCount + b) * nP + p) * gases * nG }
+                        let r00 = row(t.low, p.low), r01 = row(t.high, p.low)
+                        let r10 = row(t.low, p.high), r11 = row(t.high, p.high)
+                        for gas in 0..<gases {
+                            let x = composition.trace[TraceGas.tabulated[gas].rawValue] * unit
+                            let out = ws.gasK + TraceGas.tabulated[gas].rawValue * nG, o = gas * nG
                             for g in 0..<nG {
-                                let low = table[r00 + g] + (table[r01 + g] - table[r00 + g]) * t.fraction
-                                let high = table[r10 + g] + (table[r11 + g] - table[r10 + g]) * t.fraction
+                                let k00 = Double(table[r00 + o + g]), k01 = Double(table[r01 + o + g])
+                                let k10 = Double(table[r10 + o + g]), k11 = Double(table[r11 + o + g])
+                                let low = k00 + (k01 - k00) * t.fraction
+                                let high = k10 + (k11 - k10) * t.fraction
                                 out[g] = belowBoth ? 0 : x * (low + (high - low) * p.fraction)
                             }
                         }

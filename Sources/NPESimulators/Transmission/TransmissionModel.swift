@@ -39,8 +39,10 @@ public struct TransmissionModel: Sendable {
     let logPressureAxis: [Double]
     let weights: [Double]
     let weightVectors: [SIMD4<Float>]
-    /// k [m²] per tabulated gas, `[bin][pressure][temperature][g]`.
-    let gasTables: [[Double]]
+    /// k of the four tabulated gases in the file unit (1e-20 cm² = 1e-24 m²), laid out
+    /// `[temperature][bin][pressure][gas][g]`: an isothermal call streams two contiguous temperature slices (0.7 MB)
+    /// instead of gathering 160-byte rows from a 20 MB table.
+    let lineTable: [Float]
     /// NH3 band model k [m²], `[bin][temperature][g]`.
     let ammoniaTable: [Double]
     /// Rayleigh σ [m²] `[species][bin]` for H2, He, then the trace gases in ``TraceGas`` order.
@@ -50,6 +52,8 @@ public struct TransmissionModel: Sendable {
     let levelPressures: [Double]
     let layerPressures: [Double]
     let layerPressureBrackets: [LinearBracket]
+    /// The first layer above the k-tables' pressure range (N if none): from it up, TauREx uses the lowest-pressure row.
+    let firstLayerAbovePressureGrid: Int
 
     /// Prepares the model: reads nothing at run time beyond `data`, and precomputes the interpolation structure.
     public init(configuration: TransmissionModelConfiguration = .init(), data: TransmissionOpacityData) {
@@ -66,7 +70,7 @@ public struct TransmissionModel: Sendable {
         var vectors = [SIMD4<Float>](repeating: .zero, count: (gCount + 3) / 4)
         for g in 0..<gCount { vectors[g / 4][g % 4] = Float(reference.weights[g]) }
         weightVectors = vectors
-        gasTables = data.kTables.map(\.values)
+        lineTable = Self.interleave(data.kTables)
         ammoniaTable = AmmoniaBandModel.table(
             grid: data.grid, temperatures: reference.temperatures, gPoints: reference.gPoints,
             spread: AmmoniaBandModel.calibratedSpread(from: data.kTables))
@@ -88,11 +92,35 @@ public struct TransmissionModel: Sendable {
         layerPressures = (0..<layers).map { levels[$0] * (levels[$0 + 1] / levels[$0]).squareRoot() }
         let axis = logPressureAxis
         layerPressureBrackets = layerPressures.map { LinearBracket.taurexPressure(axis, log10($0)) }
+        firstLayerAbovePressureGrid = layerPressures.firstIndex { log10($0) < axis[0] } ?? layers
     }
 
     /// Prepares the model with the data shipped in the module.
     public init(configuration: TransmissionModelConfiguration = .init()) throws {
         self.init(configuration: configuration, data: try TransmissionOpacityData.bundled())
+    }
+
+    /// Reorders the k-tables from `[gas][bin][pressure][temperature][g]` (m²) to `[temperature][bin][pressure][gas][g]`
+    /// in the file unit (exact: the file's float32 values are restored).
+    static func interleave(_ tables: [CorrelatedKTable]) -> [Float] {
+        let reference = tables[0]
+        let nB = reference.wavelengths.count, nP = reference.pressures.count
+        let nT = reference.temperatures.count, nG = reference.gPoints.count, nGas = tables.count
+        var result = [Float](repeating: 0, count: nT * nB * nP * nGas * nG)
+        for (gas, table) in tables.enumerated() {
+            for b in 0..<nB {
+                for p in 0..<nP {
+                    for t in 0..<nT {
+                        for g in 0..<nG {
+                            let source = table.values[((b * nP + p) * nT + t) * nG + g]
+                            result[(((t * nB + b) * nP + p) * nGas + gas) * nG + g] =
+                                Float(source / CorrelatedKTable.fileUnitInSquareMetres)
+                        }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// A workspace sized for this model (one per thread).
@@ -113,8 +141,9 @@ public struct TransmissionModel: Sendable {
     ) throws {
         precondition(output.count == binCount, "output must hold one value per bin")
         let composition = try validate(atmosphere)
-        let column = fillColumn(atmosphere, composition: composition, workspace: workspace)
-        fillOpacities(composition: composition, isothermal: column.isothermal, workspace: workspace)
+        let merge = configuration.temperatureProfile == .isothermal && configuration.gasOverlap == .perfectCorrelation
+        let column = fillColumn(atmosphere, composition: composition, mergeUpperLayers: merge, workspace: workspace)
+        fillOpacities(composition: composition, column: column, workspace: workspace)
         integrateChords(column: column, workspace: workspace, output: output)
     }
 

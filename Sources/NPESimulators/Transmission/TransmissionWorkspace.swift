@@ -18,9 +18,11 @@ public final class TransmissionWorkspace {
     let thickness: UnsafeMutablePointer<Double>
     let area: UnsafeMutablePointer<Double>
     let levelAltitude: UnsafeMutablePointer<Double>
-    let chordRoot: UnsafeMutablePointer<Double>
     /// dl[i][j] [m], layer-major, upper triangle used.
     let pathLength: UnsafeMutablePointer<Float>
+    /// The chord weights the line kernel uses, `[layer][column]` with `ColumnSummary.columnCount` columns: dl_ij for
+    /// the distinct-opacity layers j < m, then (when m < N) one merged column Σ_{j ≥ max(i, m)} dl_ij n_j [m⁻²].
+    let chordWeights: UnsafeMutablePointer<Float>
     /// Σ_gas X k at each k-table pressure node, `[bin][node][g]` (isothermal path).
     let nodeOpacity: UnsafeMutablePointer<Double>
     /// n_j Σ_gas X k [m⁻¹], `[bin][layer][g-vector]`.
@@ -29,6 +31,8 @@ public final class TransmissionWorkspace {
     let continuum: UnsafeMutablePointer<Float>
     /// Continuum chord optical depth, `[layer][bin]`.
     let continuumDepth: UnsafeMutablePointer<Float>
+    /// Chord optical depths τ_g + τ_c of one bin, `[layer][g-vector]`, then their exponentials in place.
+    let chordDepths: UnsafeMutablePointer<SIMD4<Float>>
     /// Per-gas k at one layer and bin, `[gas][g]`, and RORR scratch.
     let gasK: UnsafeMutablePointer<Double>
     let overlap: RandomOverlapScratch
@@ -50,12 +54,13 @@ public final class TransmissionWorkspace {
         thickness = make(layerCount, 0)
         area = make(layerCount, 0)
         levelAltitude = make(layerCount + 1, 0)
-        chordRoot = make(layerCount, 0)
+        chordWeights = make(layerCount * layerCount, 0)
         pathLength = make(layerCount * layerCount, 0)
         nodeOpacity = make(binCount * nodeCount * gCount, 0)
         kappa = make(binCount * layerCount * gVectorCount, SIMD4<Float>())
         continuum = make(layerCount * binCount, 0)
         continuumDepth = make(layerCount * binCount, 0)
+        chordDepths = make(layerCount * gVectorCount, SIMD4<Float>())
         gasK = make(gasCount * gCount, 0)
         overlap = RandomOverlapScratch(gCount: gCount)
     }
@@ -67,12 +72,13 @@ public final class TransmissionWorkspace {
         thickness.deallocate()
         area.deallocate()
         levelAltitude.deallocate()
-        chordRoot.deallocate()
+        chordWeights.deallocate()
         pathLength.deallocate()
         nodeOpacity.deallocate()
         kappa.deallocate()
         continuum.deallocate()
         continuumDepth.deallocate()
+        chordDepths.deallocate()
         gasK.deallocate()
     }
 }
