@@ -3,21 +3,32 @@ import Testing
 @testable import NPESimulators
 
 /// Speed of one spectrum on one core (release build). The goal is ≤ 0.5 ms; TauREx 3.3.2 takes about 20 ms.
-@Suite struct TransmissionPerformanceTests {
+@Suite(.serialized) struct TransmissionPerformanceTests {
+    /// CPU time of the calling thread [s]. The machine's two cores are shared with other jobs, so wall-clock time
+    /// would measure the load, not the code.
+    static func threadCPUTime() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
+
+    /// The best of five passes over `rows` (thread CPU time per spectrum, ms): the minimum filters out time lost to a
+    /// hyper-thread sibling busy with other work.
     static func millisecondsPerSpectrum(_ simulator: ArielTransmissionSimulator, rows: [[Double]]) throws -> Double {
         var output = [Double](repeating: 0, count: simulator.outputCount)
-        let clock = ContinuousClock()
         // Warm-up: data loading and the first workspace are not part of the per-spectrum cost.
         _ = try simulator.simulate(rows[0])
-        let elapsed = try clock.measure {
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let start = threadCPUTime()
             for row in rows {
                 try row.withUnsafeBufferPointer { input in
                     try output.withUnsafeMutableBufferPointer { try simulator.simulate(input, into: $0) }
                 }
             }
+            best = min(best, (threadCPUTime() - start) * 1000 / Double(rows.count))
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return seconds * 1000 / Double(rows.count)
+        return best
     }
 
     /// Rows spread over the ADC2023 prior box (fixed seed), so the opaque-layer skipping sees typical cases.
@@ -35,11 +46,12 @@ import Testing
 
     @Test func defaultModelSpeed() throws {
         let simulator = try ArielTransmissionSimulator()
-        let ms = try Self.millisecondsPerSpectrum(simulator, rows: Self.priorRows(count: 400))
+        let ms = try Self.millisecondsPerSpectrum(simulator, rows: Self.priorRows(count: 200))
         print("ariel-transmission (isothermal, k-sum): \(String(format: "%.3f", ms)) ms/spectrum")
-        // A loose bound that only catches a gross regression (this machine's 2 cores are shared); the measured
-        // figure is printed and reported.
-        #expect(ms < 5)
+        // Measured 0.36–0.40 ms here (goal 0.5 ms). The bound is twice the goal so that a slower CI core or a busy
+        // sibling hyper-thread does not fail it, while a lost optimisation (the unmerged kernel ran at ~1 ms, the
+        // first scalar version at ~5 ms) does.
+        #expect(ms < 1.0)
     }
 
     @Test func optionalConfigurationsSpeed() throws {

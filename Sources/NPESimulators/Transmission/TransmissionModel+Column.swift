@@ -109,7 +109,8 @@ extension TransmissionModel {
         }
 
         // Chords (TauREx compute_path_length_old): c_i = R + dz0/2 + z_i, t_j = R + dz0/2 + z_j + dz_j/2. The line
-        // kernel's weights merge the layers j ≥ m (see ColumnSummary.distinctLayerCount): Σ_j dl_ij n_j k̂ = k̂ Σ_j dl_ij n_j.
+        // kernel's weights merge the layers j ≥ m (see ColumnSummary.distinctLayerCount): Σ_j dl_ij n_j k̂ = k̂ Σ_j dl_ij n_j,
+        // with k̂ kept in the k-tables' unit (1e-24 m²) so that no Float value is denormal.
         let m = mergeUpperLayers ? firstLayerAbovePressureGrid : n
         let columns = m < n ? m + 1 : n
         let base = radius + ws.thickness[0] / 2
@@ -126,7 +127,7 @@ extension TransmissionModel {
                 if j < m { weights[j] = Float(dl) } else { merged += dl * ws.density[j] }
                 previous = root
             }
-            if m < n { weights[m] = Float(merged) }
+            if m < n { weights[m] = Float(merged * CorrelatedKTable.fileUnitInSquareMetres) }
         }
 
         var cloudLayers = 0

@@ -65,46 +65,55 @@ extension TransmissionModel {
     private func fillIsothermalKSum(
         composition: Composition, distinctLayers m: Int, workspace ws: TransmissionWorkspace
     ) {
-        let nG = gCount, nP = nodeCount, nT = temperatureAxis.count, n = TransmissionModelConfiguration.layerCount
+        let nP = nodeCount, nT = temperatureAxis.count, n = TransmissionModelConfiguration.layerCount
+        let vectors = ws.gVectorCount, gases = TraceGas.tabulated.count
+        precondition(vectors == 5, "the opacity kernel is unrolled for 20 g-points")
         let t = temperatureBracket(ws.temperature[0])
+        let f = Float(t.fraction)
         let node = ws.nodeOpacity
-        let gases = TraceGas.tabulated.count, unit = CorrelatedKTable.fileUnitInSquareMetres
-        let x = TraceGas.tabulated.map { composition.trace[$0.rawValue] * unit }
-        let slice = binCount * nP * gases * nG
+        let x = TraceGas.tabulated.map { Float(composition.trace[$0.rawValue]) }
+        let xAmmonia = Float(composition.trace[TraceGas.ammonia.rawValue])
+        let slice = binCount * nP * gases * vectors
         lineTable.withUnsafeBufferPointer { table in
-            let low = table.baseAddress! + t.low * slice, high = table.baseAddress! + t.high * slice
-            let f = t.fraction
-            for bp in 0..<(binCount * nP) {
-                let out = node + bp * nG
-                for g in 0..<nG { out[g] = 0 }
-                for gas in 0..<gases {
-                    let offset = (bp * gases + gas) * nG, xGas = x[gas]
-                    for g in 0..<nG {
-                        let k0 = Double(low[offset + g]), k1 = Double(high[offset + g])
-                        out[g] += xGas * (k0 + (k1 - k0) * f)
+            ammoniaTable.withUnsafeBufferPointer { ammonia in
+                let low = table.baseAddress! + t.low * slice, high = table.baseAddress! + t.high * slice
+                for b in 0..<binCount {
+                    // NH3 has no pressure dependence: one T-interpolated vector set per bin.
+                    let a0 = ammonia.baseAddress! + (b * nT + t.low) * vectors
+                    let a1 = ammonia.baseAddress! + (b * nT + t.high) * vectors
+                    var ammoniaK = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
+                    ammoniaK.0 = xAmmonia * (a0[0] + (a1[0] - a0[0]) * f)
+                    ammoniaK.1 = xAmmonia * (a0[1] + (a1[1] - a0[1]) * f)
+                    ammoniaK.2 = xAmmonia * (a0[2] + (a1[2] - a0[2]) * f)
+                    ammoniaK.3 = xAmmonia * (a0[3] + (a1[3] - a0[3]) * f)
+                    ammoniaK.4 = xAmmonia * (a0[4] + (a1[4] - a0[4]) * f)
+                    for p in 0..<nP {
+                        var s0 = ammoniaK.0, s1 = ammoniaK.1, s2 = ammoniaK.2, s3 = ammoniaK.3, s4 = ammoniaK.4
+                        for gas in 0..<gases {
+                            let offset = ((b * nP + p) * gases + gas) * vectors, xGas = x[gas]
+                            let k0 = low + offset, k1 = high + offset
+                            s0 += xGas * (k0[0] + (k1[0] - k0[0]) * f)
+                            s1 += xGas * (k0[1] + (k1[1] - k0[1]) * f)
+                            s2 += xGas * (k0[2] + (k1[2] - k0[2]) * f)
+                            s3 += xGas * (k0[3] + (k1[3] - k0[3]) * f)
+                            s4 += xGas * (k0[4] + (k1[4] - k0[4]) * f)
+                        }
+                        let out = node + (b * nP + p) * vectors
+                        out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3; out[4] = s4
                     }
                 }
             }
         }
-        let xAmmonia = composition.trace[TraceGas.ammonia.rawValue]
-        ammoniaTable.withUnsafeBufferPointer { table in
-            for b in 0..<binCount {
-                let row0 = (b * nT + t.low) * nG, row1 = (b * nT + t.high) * nG
-                for g in 0..<nG {
-                    let value = xAmmonia * (table[row0 + g] + (table[row1 + g] - table[row0 + g]) * t.fraction)
-                    for p in 0..<nP { node[(b * nP + p) * nG + g] += value }
-                }
-            }
-        }
-        let vectors = ws.gVectorCount
+        // Per layer: linear in log P between nodes, times n_j in the file unit (1e-24 m²). The merged entry j = m
+        // keeps k alone; its chord weight carries Σ dl n · 1e-24.
+        let unit = CorrelatedKTable.fileUnitInSquareMetres
         for b in 0..<binCount {
             for j in 0...m {
-                let bracket = layerPressureBrackets[min(j, n - 1)], density = j < m ? ws.density[j] : 1
-                let low = node + (b * nP + bracket.low) * nG, high = node + (b * nP + bracket.high) * nG
-                let out = UnsafeMutableRawPointer(ws.kappa + (b * n + j) * vectors).assumingMemoryBound(to: Float.self)
-                for g in 0..<nG { out[g] = Float(density * (low[g] + (high[g] - low[g]) * bracket.fraction)) }
-                // Padding lanes repeat the last g-point (their weight is 0), so they never lower the minimum over g.
-                for g in nG..<(vectors * 4) { out[g] = out[nG - 1] }
+                let bracket = layerPressureBrackets[min(j, n - 1)]
+                let scale = Float(j < m ? ws.density[j] * unit : 1), fp = Float(bracket.fraction)
+                let lowNode = node + (b * nP + bracket.low) * vectors, highNode = node + (b * nP + bracket.high) * vectors
+                let out = ws.kappa + (b * n + j) * vectors
+                for v in 0..<5 { out[v] = scale * (lowNode[v] + (highNode[v] - lowNode[v]) * fp) }
             }
         }
     }
@@ -113,7 +122,7 @@ extension TransmissionModel {
     /// the k-sum or random overlap.
     private func fillGeneral(composition: Composition, workspace ws: TransmissionWorkspace) {
         let nG = gCount, nP = nodeCount, nT = temperatureAxis.count, n = TransmissionModelConfiguration.layerCount
-        let gases = TraceGas.allCases.count, vectors = ws.gVectorCount
+        let allGases = TraceGas.allCases.count, vectors = ws.gVectorCount
         let mixed = UnsafeMutablePointer<Double>.allocate(capacity: nG)
         defer { mixed.deallocate() }
         weights.withUnsafeBufferPointer { weightBuffer in
@@ -125,13 +134,15 @@ extension TransmissionModel {
                 let belowBoth = temperature < temperatureAxis[0] && log10(layerPressures[j]) < logPressureAxis[0]
                 for b in 0..<binCount {
                     let gases = TraceGas.tabulated.count, unit = CorrelatedKTable.fileUnitInSquareMetres
-                    lineTable.withUnsafeBufferPointer { table in
-                        func row(_ t: Int, _ p: Int) -> Int { ((t * binCount + b) * nP + p) * gases * nG }
+                    lineTable.withUnsafeBufferPointer { vectorTable in
+                        let table = UnsafeRawPointer(vectorTable.baseAddress!).assumingMemoryBound(to: Float.self)
+                        let stride = ws.gVectorCount * 4
+                        func row(_ t: Int, _ p: Int) -> Int { ((t * binCount + b) * nP + p) * gases * stride }
                         let r00 = row(t.low, p.low), r01 = row(t.high, p.low)
                         let r10 = row(t.low, p.high), r11 = row(t.high, p.high)
                         for gas in 0..<gases {
                             let x = composition.trace[TraceGas.tabulated[gas].rawValue] * unit
-                            let out = ws.gasK + TraceGas.tabulated[gas].rawValue * nG, o = gas * nG
+                            let out = ws.gasK + TraceGas.tabulated[gas].rawValue * nG, o = gas * stride
                             for g in 0..<nG {
                                 let k00 = Double(table[r00 + o + g]), k01 = Double(table[r01 + o + g])
                                 let k10 = Double(table[r10 + o + g]), k11 = Double(table[r11 + o + g])
@@ -141,26 +152,37 @@ extension TransmissionModel {
                             }
                         }
                     }
-                    let x = composition.trace[TraceGas.ammonia.rawValue], out = ws.gasK + TraceGas.ammonia.rawValue * nG
-                    ammoniaTable.withUnsafeBufferPointer { table in
-                        let r0 = (b * nT + t.low) * nG, r1 = (b * nT + t.high) * nG
-                        for g in 0..<nG { out[g] = x * (table[r0 + g] + (table[r1 + g] - table[r0 + g]) * t.fraction) }
+                    let x = composition.trace[TraceGas.ammonia.rawValue] * CorrelatedKTable.fileUnitInSquareMetres
+                    let out = ws.gasK + TraceGas.ammonia.rawValue * nG
+                    ammoniaTable.withUnsafeBufferPointer { vectorTable in
+                        let table = UnsafeRawPointer(vectorTable.baseAddress!).assumingMemoryBound(to: Float.self)
+                        let stride = ws.gVectorCount * 4
+                        let r0 = (b * nT + t.low) * stride, r1 = (b * nT + t.high) * stride
+                        for g in 0..<nG {
+                            let k0 = Double(table[r0 + g]), k1 = Double(table[r1 + g])
+                            out[g] = x * (k0 + (k1 - k0) * t.fraction)
+                        }
                     }
                     switch configuration.gasOverlap {
                     case .perfectCorrelation:
                         for g in 0..<nG {
                             var sum = 0.0
-                            for gas in 0..<gases { sum += ws.gasK[gas * nG + g] }
+                            for gas in 0..<allGases { sum += ws.gasK[gas * nG + g] }
                             mixed[g] = sum
                         }
                     case .randomOverlap:
                         RandomOverlap.mix(
-                            gasK: ws.gasK, gasCount: gases, weights: weightBuffer, scratch: ws.overlap, result: mixed)
+                            gasK: ws.gasK, gasCount: allGases, weights: weightBuffer, scratch: ws.overlap, result: mixed)
                     }
                     let density = ws.density[j]
                     let kappa = UnsafeMutableRawPointer(ws.kappa + (b * n + j) * vectors)
                         .assumingMemoryBound(to: Float.self)
-                    for g in 0..<nG { kappa[g] = Float(density * mixed[g]) }
+                    // Values below 1e-35 m⁻¹ (τ < 1e-28 over any chord) are flushed to zero: Float denormals would
+                    // slow the chord kernel by two orders of magnitude.
+                    for g in 0..<nG {
+                        let value = Float(density * mixed[g])
+                        kappa[g] = value < 1e-35 ? 0 : value
+                    }
                     for g in nG..<(vectors * 4) { kappa[g] = kappa[nG - 1] }
                 }
             }

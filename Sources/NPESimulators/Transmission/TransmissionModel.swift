@@ -42,9 +42,9 @@ public struct TransmissionModel: Sendable {
     /// k of the four tabulated gases in the file unit (1e-20 cm² = 1e-24 m²), laid out
     /// `[temperature][bin][pressure][gas][g]`: an isothermal call streams two contiguous temperature slices (0.7 MB)
     /// instead of gathering 160-byte rows from a 20 MB table.
-    let lineTable: [Float]
-    /// NH3 band model k [m²], `[bin][temperature][g]`.
-    let ammoniaTable: [Double]
+    let lineTable: [SIMD4<Float>]
+    /// NH3 band model k in the file unit (1e-24 m²), `[bin][temperature][g]`, g padded to whole 4-lane vectors.
+    let ammoniaTable: [SIMD4<Float>]
     /// Rayleigh σ [m²] `[species][bin]` for H2, He, then the trace gases in ``TraceGas`` order.
     let rayleigh: [[Double]]
     let hydrogenCIA: CIABinSampler
@@ -70,10 +70,12 @@ public struct TransmissionModel: Sendable {
         var vectors = [SIMD4<Float>](repeating: .zero, count: (gCount + 3) / 4)
         for g in 0..<gCount { vectors[g / 4][g % 4] = Float(reference.weights[g]) }
         weightVectors = vectors
-        lineTable = Self.interleave(data.kTables)
-        ammoniaTable = AmmoniaBandModel.table(
-            grid: data.grid, temperatures: reference.temperatures, gPoints: reference.gPoints,
-            spread: AmmoniaBandModel.calibratedSpread(from: data.kTables))
+        lineTable = Self.vectorize(Self.interleave(data.kTables), gCount: reference.gPoints.count)
+        ammoniaTable = Self.vectorize(
+            AmmoniaBandModel.table(
+                grid: data.grid, temperatures: reference.temperatures, gPoints: reference.gPoints,
+                spread: AmmoniaBandModel.calibratedSpread(from: data.kTables)
+            ).map { Float($0 / CorrelatedKTable.fileUnitInSquareMetres) }, gCount: reference.gPoints.count)
         // TauREx evaluates everything on the k-table's wavenumber grid, ν = 1e4/λ.
         let wavenumbers = reference.wavelengths.map { 10000 / $0 }
         rayleigh = (["H2", "He"] + TraceGas.allCases.map(\.formula)).map { gas in
@@ -118,6 +120,19 @@ public struct TransmissionModel: Sendable {
                         }
                     }
                 }
+            }
+        }
+        return result
+    }
+
+    /// Packs rows of `gCount` values into 4-lane vectors, padding each row by repeating its last value (padding lanes
+    /// get weight 0, and repeating keeps them out of the minimum the opacity check takes).
+    static func vectorize(_ values: [Float], gCount: Int) -> [SIMD4<Float>] {
+        let vectors = (gCount + 3) / 4, rows = values.count / gCount
+        var result = [SIMD4<Float>](repeating: .zero, count: rows * vectors)
+        for row in 0..<rows {
+            for lane in 0..<(vectors * 4) {
+                result[row * vectors + lane / 4][lane % 4] = values[row * gCount + min(lane, gCount - 1)]
             }
         }
         return result

@@ -23,8 +23,8 @@ public final class TransmissionWorkspace {
     /// The chord weights the line kernel uses, `[layer][column]` with `ColumnSummary.columnCount` columns: dl_ij for
     /// the distinct-opacity layers j < m, then (when m < N) one merged column Σ_{j ≥ max(i, m)} dl_ij n_j [m⁻²].
     let chordWeights: UnsafeMutablePointer<Float>
-    /// Σ_gas X k at each k-table pressure node, `[bin][node][g]` (isothermal path).
-    let nodeOpacity: UnsafeMutablePointer<Double>
+    /// Σ_gas X k (file unit) at each k-table pressure node, `[bin][node][g-vector]` (isothermal path).
+    let nodeOpacity: UnsafeMutablePointer<SIMD4<Float>>
     /// n_j Σ_gas X k [m⁻¹], `[bin][layer][g-vector]`.
     let kappa: UnsafeMutablePointer<SIMD4<Float>>
     /// Continuum (Rayleigh + CIA) extinction [m⁻¹], `[layer][bin]`.
@@ -56,7 +56,7 @@ public final class TransmissionWorkspace {
         levelAltitude = make(layerCount + 1, 0)
         chordWeights = make(layerCount * layerCount, 0)
         pathLength = make(layerCount * layerCount, 0)
-        nodeOpacity = make(binCount * nodeCount * gCount, 0)
+        nodeOpacity = make(binCount * nodeCount * gVectorCount, SIMD4<Float>())
         kappa = make(binCount * layerCount * gVectorCount, SIMD4<Float>())
         continuum = make(layerCount * binCount, 0)
         continuumDepth = make(layerCount * binCount, 0)
