@@ -62,16 +62,19 @@ extension TransmissionModel {
     }
 
     /// Steps 1, 3 and 4: temperatures, densities, hydrostatic altitudes, layer areas and chord lengths.
+    ///
+    /// `constantGravity` [m s⁻²] replaces GM/(R_p + z)² everywhere; it exists for the analytic-formula tests
+    /// (Heng & Kitzmann 2017 assume constant g) and is never set by the simulator.
     func fillColumn(
         _ atmosphere: PlanetAtmosphere, composition: Composition, mergeUpperLayers: Bool,
-        workspace ws: TransmissionWorkspace
+        workspace ws: TransmissionWorkspace, constantGravity: Double? = nil
     ) -> ColumnSummary {
         let n = TransmissionModelConfiguration.layerCount
         let k = PhysicalConstants.boltzmann
         let mass = atmosphere.mass * PhysicalConstants.jupiterMass
         let radius = atmosphere.radius * PhysicalConstants.jupiterRadius
         let gm = PhysicalConstants.gravitational * mass
-        let surfaceGravity = gm / (radius * radius)
+        let surfaceGravity = constantGravity ?? gm / (radius * radius)
         let mu = composition.meanMolecularMass
 
         var isothermal = true
@@ -99,7 +102,7 @@ extension TransmissionModel {
             ws.thickness[level - 1] = deltaZ
             if level < n {
                 let r = radius + ws.levelAltitude[level]
-                scaleHeight = k * ws.temperature[level] / (mu * (gm / (r * r)))
+                scaleHeight = k * ws.temperature[level] / (mu * (constantGravity ?? gm / (r * r)))
             }
         }
         for i in 0..<n {
