@@ -80,16 +80,19 @@ public struct TransmissionOpacityData: Sendable {
         try bundledResult.get()
     }
 
-    private static let bundledResult: Result<TransmissionOpacityData, Error> = Result {
-        func url(_ name: String) throws -> URL {
-            let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
-            if let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources")
-                ?? Bundle.module.url(forResource: base, withExtension: ext)
-            {
-                return url
-            }
-            throw ForwardModelDataError.missingFile(file: name)
+    /// The location of a shipped data file, e.g. `"H2O_Katy_ARIEL_test.kta"`.
+    public static func bundledResourceURL(_ name: String) throws -> URL {
+        let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        if let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources")
+            ?? Bundle.module.url(forResource: base, withExtension: ext)
+        {
+            return url
         }
+        throw ForwardModelDataError.missingFile(file: name)
+    }
+
+    private static let bundledResult: Result<TransmissionOpacityData, Error> = Result {
+        func url(_ name: String) throws -> URL { try bundledResourceURL(name) }
         func text(_ name: String) throws -> String {
             let location = try url(name)
             guard let data = try? Data(contentsOf: location), let text = String(data: data, encoding: .utf8) else {
