@@ -12,14 +12,16 @@ import Testing
         return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
     }
 
-    /// The best of five passes over `rows` (thread CPU time per spectrum, ms): the minimum filters out time lost to a
+    /// The best of `passes` passes over `rows` (thread CPU time per spectrum, ms): the minimum filters out time lost to a
     /// hyper-thread sibling busy with other work.
-    static func millisecondsPerSpectrum(_ simulator: ArielTransmissionSimulator, rows: [[Double]]) throws -> Double {
+    static func millisecondsPerSpectrum(
+        _ simulator: ArielTransmissionSimulator, rows: [[Double]], passes: Int = 5
+    ) throws -> Double {
         var output = [Double](repeating: 0, count: simulator.outputCount)
         // Warm-up: data loading and the first workspace are not part of the per-spectrum cost.
         _ = try simulator.simulate(rows[0])
         var best = Double.infinity
-        for _ in 0..<5 {
+        for _ in 0..<passes {
             let start = threadCPUTime()
             for row in rows {
                 try row.withUnsafeBufferPointer { input in
@@ -60,9 +62,10 @@ import Testing
         let rorr = try ArielTransmissionSimulator(configuration: .init(gasOverlap: .randomOverlap))
         let rows = Self.priorRows(count: 20)
         let guillotMs = try Self.millisecondsPerSpectrum(guillot, rows: rows)
-        let rorrMs = try Self.millisecondsPerSpectrum(rorr, rows: rows)
+        let rorrMs = try Self.millisecondsPerSpectrum(rorr, rows: Array(rows.prefix(4)), passes: 2)
         print("guillot2010 k-sum: \(String(format: "%.3f", guillotMs)) ms; isothermal RORR: \(String(format: "%.2f", rorrMs)) ms")
-        #expect(guillotMs < 50)
+        // Measured ~2.5 ms and ~130 ms; bounds at ~4× catch gross regressions only.
+        #expect(guillotMs < 10)
         #expect(rorrMs < 500)
     }
 }

@@ -124,7 +124,11 @@ extension TransmissionModel {
                 a0 += dl * k[0]; a1 += dl * k[1]; a2 += dl * k[2]; a3 += dl * k[3]; a4 += dl * k[4]
                 j += 1
             }
-            let smallest = pointwiseMin(pointwiseMin(pointwiseMin(a0, a1), pointwiseMin(a2, a3)), a4).min()
+            // Scalar minimum: Swift's SIMD pointwiseMin is an out-of-line call on baseline x86-64.
+            var smallest = a0[0]
+            for lane in 0..<4 {
+                smallest = Swift.min(smallest, a0[lane], a1[lane], a2[lane], Swift.min(a3[lane], a4[lane]))
+            }
             if smallest + continuumDepth > opaqueDepth { return ((a0, a1, a2, a3, a4), false) }
         }
         return ((a0, a1, a2, a3, a4), true)
