@@ -4,15 +4,19 @@ import Foundation
 /// CO2, CO, CH4 (real correlated-k tables) and NH3 (approximate band model), Rayleigh scattering, H2–H2 and H2–He CIA
 /// and an optional grey cloud deck.
 ///
-/// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2), so that with the default
-/// configuration it reproduces TauREx spectra to well under 1 ppm:
+/// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2); with the default
+/// configuration its spectra equal those of TauREx 3.3.2 itself run on the same tables to about 1e-3 ppm (tested on
+/// seven planets, `TransmissionTauRExTests.swift`):
 /// 1. 101 levels log-spaced from 1e6 to 1e-5 Pa; layer i has P_i = √(p_i p_{i+1}).
 /// 2. X_H2 = (1 − ΣX)/(1 + 0.17), X_He = 0.17 X_H2; μ = Σ X m.
 /// 3. Hydrostatic levels from the bottom: Δz_k = H_{k−1} ln(p_{k−1}/p_k), g_k = GM/(R_p + z_k)²; layer i has
 ///    altitude z_i and thickness dz_i = Δz_{i+1}. R_p is the radius of the 1e6 Pa level.
 /// 4. Chords: c_i = R_p + dz_0/2 + z_i, t_j = c_j + dz_j/2, dl_ij = 2[√(t_j² − c_i²) − √(t_{j−1}² − c_i²)].
-/// 5. k(T, P) bilinear in T and log10 P, clamped to the table edges (pressure axis in atm, see
-///    ``TransmissionModelConfiguration/kTablePressureUnitInPascal``).
+/// 5. k(T, P) bilinear in T and log10 P, clamped to the table edges (pressure axis unit: see
+///    ``TransmissionModelConfiguration/kTablePressureUnitInPascal``). One TauREx quirk is not copied: at T ≥ 3400 K
+///    (the table's top) TauREx 3.3.2 *extrapolates* linearly in log P below the pressure grid instead of using its
+///    lowest row (`interp_pressure_only` with P < P_min), which can even give negative k; here that row is used, as
+///    at every other temperature. It changes spectra at exactly T = 3400 K by up to ~0.2 ppm.
 /// 6. τ_i = −ln Σ_g w_g exp(−Σ_j Σ_gas X k_g n_j dl_ij) (perfect correlation) + Rayleigh + CIA chord depths.
 /// 7.–10. Rayleigh and CIA at the k-tables' own bin centres; optional deck (τ = ∞ for P_i ≥ P_cloud);
 ///    D = [R_p² + Σ_i 2(R_p + z_i)(1 − e^{−τ_i}) dz_i] / R_s².
