@@ -130,7 +130,9 @@ extension TransmissionModel {
                 let temperature = ws.temperature[j]
                 let t = temperatureBracket(temperature)
                 let p = layerPressureBrackets[j]
-                // TauREx returns zero opacity when both P and T lie below their tables.
+                // TauREx returns zero opacity when both P and T lie below their tables (an explicit branch of
+                // `interp_bilinear_grid`, kept). Its extrapolation at the two other corners (T above the table with P
+                // below it, and the reverse) is not kept: those layers are clamped to the table edge like all others.
                 let belowBoth = temperature < temperatureAxis[0] && log10(layerPressures[j]) < logPressureAxis[0]
                 for b in 0..<binCount {
                     let gases = TraceGas.tabulated.count, unit = CorrelatedKTable.fileUnitInSquareMetres

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2); with the default
 /// configuration its spectra equal those of TauREx 3.3.2 itself run on the same tables to about 1e-3 ppm (tested on
-/// seven planets, `TransmissionTauRExTests.swift`):
+/// seven planets, `TransmissionTauRExSpectraTests.swift`):
 /// 1. 101 levels log-spaced from 1e6 to 1e-5 Pa; layer i has P_i = √(p_i p_{i+1}).
 /// 2. X_H2 = (1 − ΣX)/(1 + 0.17), X_He = 0.17 X_H2; μ = Σ X m.
 /// 3. Hydrostatic levels from the bottom: Δz_k = H_{k−1} ln(p_{k−1}/p_k), g_k = GM/(R_p + z_k)²; layer i has
@@ -43,7 +43,7 @@ public struct TransmissionModel: Sendable {
     /// The ADC2023 bins (ascending), for widths and edges.
     public let grid: ArielWavelengthGrid
 
-    // Prepared, immutable structure (see TransmissionModel+Preparation.swift).
+    // Prepared, immutable structure, set up once in init.
     let binCount: Int
     let gCount: Int
     let nodeCount: Int
