@@ -5,6 +5,8 @@ import Foundation
 /// Inputs, in order: `planet_radius` [R_J], `planet_temp` [K], `log_H2O`, `log_CO2`, `log_CO`, `log_CH4`, `log_NH3`
 /// (log10 volume mixing ratios), `planet_mass` [M_J], `star_radius` [R_☉], and, only when the configuration has a
 /// cloud deck, `log_cloud_pressure` (log10 Pa). Outputs: 52 transit depths (fractions) in ascending wavelength.
+/// ``spectralGrid`` gives the ADC2023 bin centres and widths (0.55, 0.70, 0.95, … µm); the physics is evaluated at the
+/// k-tables' own centres (0.55, 0.705, 0.955, …), each inside its ADC bin, as TauREx does.
 ///
 /// NH3 opacity is an **APPROXIMATE** band model (see ``AmmoniaBandModel``); the configuration records it.
 ///
