@@ -13,7 +13,9 @@ struct ColumnSummary {
     /// uses the lowest-pressure row), so their terms of every chord sum merge into one column. m = N when they do not.
     var distinctLayerCount: Int
     /// Columns of `chordWeights`: m + 1 when layers merge, else N.
-    var columnCount: Int { distinctLayerCount < TransmissionModelConfiguration.layerCount ? distinctLayerCount + 1 : distinctLayerCount }
+    var columnCount: Int {
+        distinctLayerCount < TransmissionModelConfiguration.layerCount ? distinctLayerCount + 1 : distinctLayerCount
+    }
 }
 
 extension TransmissionModel {
