@@ -21,7 +21,8 @@ public struct ArielTransmissionSimulator: Simulator {
     /// Bump when outputs change.
     public var version: String { "1.0.0" }
     public var inputNames: [String] {
-        var names = ["planet_radius", "planet_temp"] + TraceGas.allCases.map(\.inputName) + ["planet_mass", "star_radius"]
+        var names = ["planet_radius", "planet_temp"] + TraceGas.allCases.map(\.inputName)
+        names += ["planet_mass", "star_radius"]
         if model.configuration.cloudDeck { names.append("log_cloud_pressure") }
         return names
     }
@@ -41,9 +42,13 @@ public struct ArielTransmissionSimulator: Simulator {
         self.init(model: try TransmissionModel(configuration: configuration))
     }
 
-    public func simulate(_ inputs: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) throws {
+    public func simulate(
+        _ inputs: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
+    ) throws {
         let expected = model.configuration.cloudDeck ? 10 : 9
-        guard inputs.count == expected else { throw SimulatorError.wrongInputCount(expected: expected, got: inputs.count) }
+        guard inputs.count == expected else {
+            throw SimulatorError.wrongInputCount(expected: expected, got: inputs.count)
+        }
         guard output.count == outputCount else {
             throw SimulatorError.wrongInputCount(expected: outputCount, got: output.count)
         }
@@ -51,7 +56,8 @@ public struct ArielTransmissionSimulator: Simulator {
         if model.configuration.cloudDeck {
             let logPressure = inputs[9]
             guard logPressure.isFinite else {
-                throw SimulatorError.inputOutOfDomain(input: "log_cloud_pressure", value: logPressure, reason: "not finite")
+                throw SimulatorError.inputOutOfDomain(
+                    input: "log_cloud_pressure", value: logPressure, reason: "not finite")
             }
             cloudPressure = pow(10, logPressure)
         }

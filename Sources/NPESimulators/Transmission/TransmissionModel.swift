@@ -209,11 +209,20 @@ struct LinearBracket: Sendable {
     var high: Int
     var fraction: Double
 
+    init(low: Int, high: Int, fraction: Double) {
+        self.low = low
+        self.high = high
+        self.fraction = fraction
+    }
+
+    /// Exactly one node (the value is clamped to it).
+    init(pinnedAt index: Int) { self.init(low: index, high: index, fraction: 0) }
+
     /// TauREx's pressure handling: below the axis → first node only, at or above its top → last node only, else linear
     /// in log10 P between `find_closest_pair` neighbours.
     static func taurexPressure(_ axis: [Double], _ value: Double) -> LinearBracket {
         if value < axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
-        if value >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+        if value >= axis[axis.count - 1] { return LinearBracket(pinnedAt: axis.count - 1) }
         let (low, high) = InterpolationIndex.bracket(axis, value)
         return LinearBracket(low: low, high: high, fraction: (value - axis[low]) / (axis[high] - axis[low]))
     }

@@ -26,8 +26,8 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
 
     public var temperatureProfile: TemperatureProfile = .isothermal
     public var gasOverlap: GasOverlap = .perfectCorrelation
-    /// Adds a grey, fully opaque cloud deck: every layer with P ≥ P_cloud gets τ = ∞ (TauREx `SimpleCloudsContribution`,
-    /// layer-discrete). P_cloud comes from the `log_cloud_pressure` input (log10 Pa).
+    /// Adds a grey, fully opaque cloud deck: every layer with P ≥ P_cloud gets τ = ∞ (TauREx
+    /// `SimpleCloudsContribution`, layer-discrete). P_cloud comes from the `log_cloud_pressure` input (log10 Pa).
     public var cloudDeck: Bool = false
     /// He/H2 number ratio of the fill gas.
     public var heliumToHydrogenRatio: Double = 0.17
