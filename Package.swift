@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
-        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel"], swiftSettings: swiftSettings),
+        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(

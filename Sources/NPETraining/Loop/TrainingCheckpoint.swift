@@ -1,0 +1,94 @@
+import Foundation
+import NPENN
+import NPERegistry
+import NPETensor
+
+/// Everything needed to continue a run after `kill -9`: current and best weights, optimizer moments, schedule
+/// state, early-stopping counters and the epoch history. All randomness is keyed on (seed, epoch), so nothing
+/// else is needed for a resumed run to equal an uninterrupted one.
+///
+/// On disk: one safetensors file (weights as `model.*`, best weights as `best.*`, optimizer state as
+/// `optimizer.*`) whose `__metadata__["checkpoint"]` holds ``State`` as JSON. It is replaced atomically (temporary
+/// file, fsync, rename), so a crash leaves the previous checkpoint or the new one, never a torn file.
+public struct TrainingCheckpoint {
+    public struct State: Codable, Equatable, Sendable {
+        public var formatVersion = 1
+        public var completedEpochs: Int
+        public var bestValidationLoss: Float
+        public var bestEpoch: Int
+        public var epochsWithoutImprovement: Int
+        public var plateau: ReduceOnPlateau?
+        public var history: [EpochMetrics]
+        /// Identifies the run, so a checkpoint of another run is refused on resume.
+        public var runIdentity: String
+    }
+
+    public var state: State
+    public var model: [String: Tensor]
+    public var best: [String: Tensor]
+    public var optimizer: [String: Tensor]
+
+    public func write(to url: URL) throws {
+        var tensors: [String: TensorBlob] = [:]
+        for (prefix, dictionary) in [("model", model), ("best", best), ("optimizer", optimizer)] {
+            for (name, tensor) in dictionary {
+                tensors["\(prefix).\(name)"] = try TensorBlob(shape: tensor.shape, floats: tensor.scalars)
+            }
+        }
+        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        let data = try Safetensors.encode(NamedTensors(tensors: tensors, metadata: ["checkpoint": json]))
+        try AtomicFile.write(data, to: url)
+    }
+
+    public static func read(from url: URL) throws -> TrainingCheckpoint {
+        let named: NamedTensors
+        do {
+            named = try Safetensors.decode(try Data(contentsOf: url))
+        } catch {
+            throw TrainingError.checkpoint(path: url.path, reason: "unreadable checkpoint (\(error))")
+        }
+        guard let json = named.metadata["checkpoint"],
+              let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)) else {
+            throw TrainingError.checkpoint(path: url.path, reason: "missing or malformed checkpoint metadata")
+        }
+        guard state.formatVersion == 1 else {
+            throw TrainingError.checkpoint(path: url.path, reason: "unsupported checkpoint format version \(state.formatVersion)")
+        }
+        var parts: [String: [String: Tensor]] = ["model": [:], "best": [:], "optimizer": [:]]
+        for (key, blob) in named.tensors {
+            guard let dot = key.firstIndex(of: "."), let floats = blob.floats,
+                  parts[String(key[..<dot])] != nil else {
+                throw TrainingError.checkpoint(path: url.path, reason: "unexpected tensor '\(key)'")
+            }
+            parts[String(key[..<dot])]![String(key[key.index(after: dot)...])] = try Tensor(shape: blob.shape, scalars: floats)
+        }
+        return TrainingCheckpoint(state: state, model: parts["model"]!, best: parts["best"]!, optimizer: parts["optimizer"]!)
+    }
+}
+
+/// Crash-safe whole-file replacement: write a temporary sibling, fsync it, rename over the target, fsync the
+/// directory.
+enum AtomicFile {
+    static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw TrainingError.checkpoint(path: temporary.path, reason: "cannot create file (is the directory writable?)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw TrainingError.checkpoint(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
+            }
+            let directoryDescriptor = open(directory.path, O_RDONLY)
+            if directoryDescriptor >= 0 { fsync(directoryDescriptor); close(directoryDescriptor) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}
