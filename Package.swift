@@ -45,6 +45,7 @@ let package = Package(
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
+        .target(name: "NPEInference", dependencies: ["NPENN"], swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "NPENNTests", dependencies: ["NPENN", "NPETestSupport"]),
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators"]),
+        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
