@@ -1,3 +1,4 @@
+import NPECSV
 import Foundation
 import Testing
 @testable import NPESimulators
@@ -122,7 +123,7 @@ struct NoiseModelTests {
         #expect(throws: NoiseError.missingTargetProperty("name")) { try table.sigma(for: NoiseTarget()) }
 
         let badValue = try write("planet_name,b00_1um\nA,100\nB,-3\n")
-        #expect(throws: NoiseError.invalidValue(file: badValue.path, line: 3, column: "b00_1um", text: "-3")) {
+        #expect(throws: CSVError.invalidValue(file: badValue.path, line: 3, column: "b00_1um", text: "-3")) {
             try PerTargetNoiseTable(csv: badValue)
         }
         let duplicate = try write("planet_name,b00_1um\nA,100\nA,3\n")
@@ -130,11 +131,11 @@ struct NoiseModelTests {
             try PerTargetNoiseTable(csv: duplicate)
         }
         let ragged = try write("planet_name,b00_1um\nA,100,4\n")
-        #expect(throws: NoiseError.wrongFieldCount(file: ragged.path, line: 2, expected: 2, got: 3)) {
+        #expect(throws: CSVError.wrongFieldCount(file: ragged.path, line: 2, expected: 2, got: 3)) {
             try PerTargetNoiseTable(csv: ragged)
         }
         let noKey = try write("name,b00_1um\nA,100\n")
-        #expect(throws: NoiseError.missingColumn(file: noKey.path, column: "planet_name")) {
+        #expect(throws: CSVError.missingColumn(file: noKey.path, column: "planet_name")) {
             try PerTargetNoiseTable(csv: noKey)
         }
         #expect(throws: NoiseError.self) { try PerTargetNoiseTable(csv: good, binCount: 52) }

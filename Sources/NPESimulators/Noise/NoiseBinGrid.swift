@@ -1,4 +1,5 @@
 import Foundation
+import NPECSV
 
 /// Spectral bins of an instrument: lower and upper edges in micrometres, in ascending wavelength.
 ///

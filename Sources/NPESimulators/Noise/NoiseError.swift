@@ -2,10 +2,6 @@
 public enum NoiseError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The file could not be read.
     case unreadableFile(file: String, reason: String)
-    /// A required column is absent from the header.
-    case missingColumn(file: String, column: String)
-    /// A data row (1-based line in the file) has the wrong number of fields.
-    case wrongFieldCount(file: String, line: Int, expected: Int, got: Int)
     /// A field is not a finite number (or, for a sigma, not ≥ 0).
     case invalidValue(file: String, line: Int, column: String, text: String)
     /// A key (e.g. a planet name) appears twice.
@@ -24,9 +20,6 @@ public enum NoiseError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .unreadableFile(file, reason): return "\(file): cannot read (\(reason))"
-        case let .missingColumn(file, column): return "\(file): missing column '\(column)'"
-        case let .wrongFieldCount(file, line, expected, got):
-            return "\(file):\(line): expected \(expected) fields, got \(got)"
         case let .invalidValue(file, line, column, text):
             return "\(file):\(line): column '\(column)': '\(text)' is not a valid value"
         case let .duplicateKey(file, line, key, firstLine):

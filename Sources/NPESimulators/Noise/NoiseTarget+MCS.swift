@@ -1,4 +1,5 @@
 import Foundation
+import NPECSV
 
 extension NoiseTarget {
     /// The 722 Ariel MCS known planets (2024-07-09 list) as noise targets, in catalogue order: name, host Teff,

@@ -1,4 +1,5 @@
 import Foundation
+import NPECSV
 
 /// Per-target, per-bin 1σ noise for one transit, keyed by planet name (for example the bundled ArielRad-like
 /// figures of the 722 MCS known planets), with a floor and co-adding as in ``ArielPhotonNoise``:

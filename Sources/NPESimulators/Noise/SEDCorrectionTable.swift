@@ -1,4 +1,5 @@
 import Foundation
+import NPECSV
 
 /// An empirical correction of a blackbody stellar spectrum: log10(F_observed / F_blackbody) tabulated per
 /// effective-temperature node and photometric band.
