@@ -1,3 +1,4 @@
+import NPECSV
 import Foundation
 import Testing
 @testable import NPESimulators
@@ -85,8 +86,7 @@ import Testing
             try CollisionInducedAbsorptionTable(text: short, file: "c.dat")
         }
         let csv = "index_ascending,centre_um,width_um,lo_um,hi_um\n0,0.55,0.1,0.5,0.6\n1,-0.7,0.2,0.6,0.8\n"
-        #expect(throws: ForwardModelDataError.invalidRow(
-            file: "g.csv", line: 3, field: "centre_um", reason: "'-0.7' is not a positive number")) {
+        #expect(throws: CSVError.invalidValue(file: "g.csv", line: 3, column: "centre_um", text: "-0.7")) {
             try ArielWavelengthGrid(csv: csv, file: "g.csv")
         }
     }

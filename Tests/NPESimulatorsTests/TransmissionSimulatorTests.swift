@@ -55,7 +55,7 @@ import Testing
 
     @Test func isDeterministicAcrossCallsWorkspacesAndThreads() throws {
         let simulator = try ArielTransmissionSimulator()
-        let rows = TransmissionPerformanceTests.priorRows(count: 64)
+        let rows = TransmissionTestRows.priorRows(count: 64)
         let serial = try rows.map { try simulator.simulate($0) }
         #expect(try rows.map { try simulator.simulate($0) } == serial)
         // Four threads share the simulator (and its workspace pool); every row must come out bit-identical.

@@ -35,17 +35,11 @@ public struct NoiseBinGrid: Sendable, Codable, Equatable {
         SpectralGrid(wavelengths: centres, binWidths: zip(upperEdges, lowerEdges).map { $0 - $1 })
     }
 
-    /// The 52 Ariel Data Challenge 2023 bins (bundled `Resources/noise/adc2023_wavelength_grid.csv`, from
-    /// `ariel_resolution()` in ucl-exoplanets/ADC2023-baseline; see `Resources/noise/PROVENANCE.md`).
+    /// The 52 Ariel Data Challenge 2023 bins: the same bundled grid the forward model uses
+    /// (`Resources/adc2023_wavelength_grid.csv`, see `Resources/PROVENANCE.md`).
     public static func adc2023() throws -> NoiseBinGrid {
-        let table = try CSVTable(contentsOf: try NoiseResources.url("adc2023_wavelength_grid", "csv"))
-        let centre = try table.columnIndex("centre_um")
-        let low = try table.columnIndex("lo_um")
-        let high = try table.columnIndex("hi_um")
-        return try NoiseBinGrid(
-            lowerEdges: try table.rows.map { try table.number($0, low) },
-            upperEdges: try table.rows.map { try table.number($0, high) },
-            centres: try table.rows.map { try table.number($0, centre) })
+        let grid = try TransmissionOpacityData.bundled().grid
+        return try NoiseBinGrid(lowerEdges: grid.lowerEdges, upperEdges: grid.upperEdges, centres: grid.centres)
     }
 }
 

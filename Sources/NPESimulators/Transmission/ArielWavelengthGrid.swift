@@ -1,4 +1,5 @@
 import Foundation
+import NPECSV
 
 /// The 52 Ariel Data Challenge 2023 wavelength bins (Tier-2 binning), read from `adc2023_wavelength_grid.csv`.
 ///
@@ -14,39 +15,21 @@ public struct ArielWavelengthGrid: Sendable, Equatable {
     public let upperEdges: [Double]
 
     /// Parses the CSV (header row `index_ascending,centre_um,width_um,lo_um,hi_um,...`; `#` lines are comments).
+    /// Malformed rows raise ``NPECSV/CSVError`` naming the file, line and column.
     public init(csv text: String, file: String) throws {
-        var header: [String]?
-        var centres: [Double] = [], widths: [Double] = [], lower: [Double] = [], upper: [Double] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard let columns = header else {
-                header = fields
-                for required in ["centre_um", "width_um", "lo_um", "hi_um"] where !fields.contains(required) {
-                    throw ForwardModelDataError.invalidRow(
-                        file: file, line: index + 1, field: required, reason: "missing column in header")
+        let table = try CSVTable(text: text, file: file)
+        let columns = try ["centre_um", "width_um", "lo_um", "hi_um"].map { try table.columnIndex($0) }
+        var values = [[Double]](repeating: [], count: 4)
+        for row in table.rows {
+            for (k, column) in columns.enumerated() {
+                let value = try table.number(row, column)
+                guard value > 0 else {
+                    throw CSVError.invalidValue(file: file, line: row.line, column: table.header[column], text: row.fields[column])
                 }
-                continue
+                values[k].append(value)
             }
-            guard fields.count == columns.count else {
-                throw ForwardModelDataError.invalidRow(
-                    file: file, line: index + 1, field: "row",
-                    reason: "\(fields.count) columns, header has \(columns.count)")
-            }
-            func number(_ name: String) throws -> Double {
-                let text = fields[columns.firstIndex(of: name)!]
-                guard let value = Double(text), value.isFinite, value > 0 else {
-                    throw ForwardModelDataError.invalidRow(
-                        file: file, line: index + 1, field: name, reason: "'\(text)' is not a positive number")
-                }
-                return value
-            }
-            centres.append(try number("centre_um"))
-            widths.append(try number("width_um"))
-            lower.append(try number("lo_um"))
-            upper.append(try number("hi_um"))
         }
+        let centres = values[0]
         guard !centres.isEmpty else {
             throw ForwardModelDataError.invalidField(file: file, field: "rows", reason: "no bins")
         }
@@ -55,8 +38,8 @@ public struct ArielWavelengthGrid: Sendable, Equatable {
                 file: file, field: "centre_um[\(i)]", reason: "centres must be strictly ascending")
         }
         self.centres = centres
-        self.widths = widths
-        self.lowerEdges = lower
-        self.upperEdges = upper
+        self.widths = values[1]
+        self.lowerEdges = values[2]
+        self.upperEdges = values[3]
     }
 }
