@@ -57,8 +57,10 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
 
     /// Ends every rank of the job (`MPI_Abort`) with `errorCode` as the exit status. Use it when this rank fails,
     /// so that its peers do not wait for it forever.
+    ///
+    /// It deliberately skips the lock that serialises MPI calls: another thread of this rank may be blocked in a
+    /// collective holding it, and ending the job is exactly what must still be possible then.
     public func abort(errorCode: Int32) -> Never {
-        MPIRuntime.lock.lock()
         _ = MPI_Abort(npe_MPI_COMM_WORLD(), errorCode)
         exit(errorCode)  // MPI_Abort should not return; if it does, still end this rank.
     }

@@ -23,7 +23,7 @@ enum MPIRuntime {
     private enum State { case uninitialized, initialized, finalized }
 
     /// Serialises every MPI call of the process (the `MPI_THREAD_SERIALIZED` contract) and guards `state`.
-    static let lock = NSRecursiveLock()
+    static let lock = NSLock()
     nonisolated(unsafe) private static var state = State.uninitialized
 
     /// Initialises MPI unless this process already did (or someone else did, e.g. a host application).

@@ -51,6 +51,8 @@ struct MPIChildRank {
             mismatch = "ok"
         }
         #expect(mismatch == "ok")
+        var seed: [UInt64] = [UInt64(rank)]
+        #expect(throws: CommunicatorError.self, "a root outside the job") { try communicator.broadcast(&seed, root: size) }
         try communicator.barrier()
 
         let line = "MPI-CHILD rank=\(rank) size=\(size) float=\(MPITestData.digest(floats.map(\.bitPattern)))"

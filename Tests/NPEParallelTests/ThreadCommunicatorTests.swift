@@ -148,3 +148,21 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+/// The `Communicator` extension helpers on the threads implementation.
+struct CommunicatorHelperTests {
+    @Test func scalarSumMeanAndTypedBroadcast() throws {
+        let results = try ThreadCommunicatorGroup(size: 4).run { communicator -> (Double, [Double], [UInt64]) in
+            let total = try communicator.allReduceSum(Double(communicator.rank + 1))
+            var means: [Double] = [Double(communicator.rank), 2]
+            try communicator.allReduceMean(&means)
+            var seeds: [UInt64] = communicator.rank == 3 ? [42, .max] : [0, 0]
+            try communicator.broadcast(&seeds, root: 3)
+            return (total, means, seeds)
+        }
+        for (total, means, seeds) in results {
+            // Small integers and their quarter are exact in Double.
+            #expect(total == 10 && means == [1.5, 2] && seeds == [42, .max])
+        }
+    }
+}
