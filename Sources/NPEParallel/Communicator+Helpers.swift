@@ -23,3 +23,27 @@ extension Communicator {
         try values.withUnsafeMutableBytes { try broadcast($0, root: root) }
     }
 }
+
+extension Communicator {
+    /// Every worker's `values`, indexed by rank, on every worker (per-rank row counts, timings).
+    ///
+    /// Built on `allReduceSum`: each worker contributes its values at its own offset and zeros elsewhere. Adding
+    /// zeros is exact, so the values arrive unchanged, except that `-0.0` arrives as `+0.0`. Every worker must pass
+    /// the same number of values.
+    public func allGather(_ values: [Double]) throws -> [[Double]] {
+        var gathered = [Double](repeating: 0, count: values.count * size)
+        gathered.replaceSubrange(rank * values.count ..< (rank + 1) * values.count, with: values)
+        try allReduceSum(&gathered)
+        return (0..<size).map { Array(gathered[$0 * values.count ..< ($0 + 1) * values.count]) }
+    }
+
+    /// Every worker's integer, indexed by rank. Integers travel as Doubles, exact up to 2^53 in magnitude.
+    /// - Throws: ``CommunicatorError`` if `value` is beyond ±2^53 (on this worker; the others then hold a
+    ///   collective this worker never joins, so treat it as fatal).
+    public func allGather(_ value: Int) throws -> [Int] {
+        guard value.magnitude <= 1 << 53 else {
+            throw CommunicatorError(operation: "allGather(Int)", reason: "\(value) is not exact as a Double")
+        }
+        return try allGather([Double(value)]).map { Int($0[0]) }
+    }
+}

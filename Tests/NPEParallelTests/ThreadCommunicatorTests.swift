@@ -165,4 +165,17 @@ struct CommunicatorHelperTests {
             #expect(total == 10 && means == [1.5, 2] && seeds == [42, .max])
         }
     }
+
+    @Test func allGatherReturnsEveryRanksValuesInRankOrder() throws {
+        let results = try ThreadCommunicatorGroup(size: 3).run { communicator -> ([Int], [[Double]]) in
+            let counts = try communicator.allGather(1000 * communicator.rank - 7)
+            let values = try communicator.allGather([Double(communicator.rank) + 0.1, -.pi, .greatestFiniteMagnitude])
+            return (counts, values)
+        }
+        for (counts, values) in results {
+            #expect(counts == [-7, 993, 1993])
+            // Each value is added to zeros only, so it arrives bit for bit.
+            #expect(values == (0..<3).map { [Double($0) + 0.1, -.pi, .greatestFiniteMagnitude] })
+        }
+    }
 }
