@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
+        .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
     ],
     dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // MARK: - Libraries
         .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc"], swiftSettings: swiftSettings),
@@ -48,6 +50,8 @@ let package = Package(
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
         .target(name: "NPEInference", dependencies: ["NPENN"], swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
+        // The only importer of CMPI, so everything else builds and tests without MPI.
+        .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(
@@ -67,6 +71,8 @@ let package = Package(
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
+        .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
+        .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
     ],
     swiftLanguageModes: [.v5]
 )
