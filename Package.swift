@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
         .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators"]),
-        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPETestSupport"]),
+        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
