@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "NPECSV", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
-        .target(name: "NPEInference", dependencies: ["NPENN"], swiftSettings: swiftSettings),
+        .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
-        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators"]),
+        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),

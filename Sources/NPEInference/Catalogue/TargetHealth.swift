@@ -1,0 +1,42 @@
+/// Per-target health flags, stored as a bit set in the posterior file (`flags` [T]) and spelled out in the
+/// summary CSV. A flagged target still gets a row; only invalid input prevents inference for that target.
+public struct TargetHealth: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The spectrum has NaN/inf values, or σ ≤ 0 or non-finite: no inference was run.
+    public static let invalidInput = TargetHealth(rawValue: 1 << 0)
+    /// Some bin lies far outside the training data (|z| above the threshold), so the network extrapolates.
+    public static let outOfTrainingRange = TargetHealth(rawValue: 1 << 1)
+    /// Importance sampling found a low efficiency: q is a poor match to the exact posterior for this target.
+    public static let lowImportanceEfficiency = TargetHealth(rawValue: 1 << 2)
+
+    /// Names of the set flags, for the summary CSV (`ok` when none).
+    public var names: [String] {
+        var out: [String] = []
+        if contains(.invalidInput) { out.append("invalid_input") }
+        if contains(.outOfTrainingRange) { out.append("out_of_training_range") }
+        if contains(.lowImportanceEfficiency) { out.append("low_importance_efficiency") }
+        return out.isEmpty ? ["ok"] : out
+    }
+
+    /// Checks one target's inputs. Returns why it is invalid (nil when valid).
+    public static func invalidity(x: ArraySlice<Double>, sigma: ArraySlice<Double>?, context: ArraySlice<Double>?) -> String? {
+        if let bin = x.indices.first(where: { !x[$0].isFinite }) { return "x[\(bin - x.startIndex)] is \(x[bin])" }
+        if let sigma, let bin = sigma.indices.first(where: { !(sigma[$0] > 0) || !sigma[$0].isFinite }) {
+            return "sigma[\(bin - sigma.startIndex)] is \(sigma[bin]) (must be finite and > 0)"
+        }
+        if let context, let k = context.indices.first(where: { !context[$0].isFinite }) {
+            return "context[\(k - context.startIndex)] is \(context[k])"
+        }
+        return nil
+    }
+
+    /// The largest per-bin |z| of `x` against the training data's mean and standard deviation.
+    public static func largestZScore(x: ArraySlice<Double>, mean: [Double], standardDeviation: [Double]) -> Double {
+        zip(zip(x, mean), standardDeviation).reduce(0) { worst, item in
+            let ((value, mu), sd) = item
+            return max(worst, abs(value - mu) / max(sd, .leastNonzeroMagnitude))
+        }
+    }
+}
