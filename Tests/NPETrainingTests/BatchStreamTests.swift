@@ -11,7 +11,7 @@ final class EncodedRowDataset {
     let reader: TrainingDatasetReader
     let rowCount: Int
 
-    init(rows: Int = 300) throws {
+    init(rows: Int = 300, failedRows: Set<Int> = []) throws {
         rowCount = rows
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("npetraining-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,10 +20,12 @@ final class EncodedRowDataset {
             wavelength: [1, 2, 3], binWidth: [1, 1, 1], simulatorName: "test", simulatorVersion: "1",
             simulatorConfigurationJSON: "{}", noiseModelJSON: "{}", seed: 1)
         let url = directory.appendingPathComponent("dataset.h5")
-        let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata, chunkRows: 16)
+        let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata, storesFlags: true, chunkRows: 16)
         for r in 0..<rows {
             let v = Float(r)
-            try writer.append(theta: [v, -v], x: [v, v + 0.5, v + 0.25], context: [2 * v])
+            let failed = failedRows.contains(r)
+            try writer.append(theta: [v, -v], x: failed ? [.nan, .nan, .nan] : [v, v + 0.5, v + 0.25], context: [2 * v],
+                              flags: [failed ? TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue : 0])
         }
         _ = try writer.commit()
         reader = try TrainingDatasetReader(contentsOf: url)
@@ -143,4 +145,16 @@ func workerSlicesTileTheGlobalBatch(workers: Int) throws {
     #expect(scales.allSatisfy { (0.5...2).contains($0) })
     // log s is uniform on [log 0.5, log 2]: its mean is 0 (sd of the mean 0.4/√5000 = 0.0057).
     #expect(abs(scales.map { Foundation.log(Double($0)) }.reduce(0, +) / 5000) < 0.03)
+}
+
+@Test func failedSimulationsAreNeverServed() throws {
+    let failed: Set<Int> = [0, 5, 17, 123, 299]
+    let data = try EncodedRowDataset(failedRows: failed)
+    let split = DataSplit(seed: 5, validationFraction: 0.2)
+    for part in [EpochBatchStream.Part.training, .validation] {
+        let stream = try EpochBatchStream(reader: data.reader, split: split, part: part, epoch: 0, seed: 9, batchSize: 7)
+        let batches = try allBatches(stream)
+        #expect(batches.allSatisfy { !$0.x.hasNonFinite })
+        #expect(Set(batches.flatMap(\.rows)).isDisjoint(with: failed))
+    }
 }

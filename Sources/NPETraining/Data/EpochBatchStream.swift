@@ -10,7 +10,8 @@ import NPETensor
 ///
 /// Determinism: the chunk order and every buffer shuffle come from a Philox generator keyed by (seed, epoch), so
 /// the sequence of global batches depends only on the seed, the epoch, the batch size and the buffer size. A
-/// worker of rank r among W takes rows ⌊rB/W⌋ ..< ⌊(r+1)B/W⌋ of each global batch of B rows. Every rank reads the
+/// Rows flagged ``NPEData/TrainingDatasetFormat/RowFlags/nonFiniteSimulation`` (failed simulations the builder
+/// kept for the record) are never served. A worker of rank r among W takes rows ⌊rB/W⌋ ..< ⌊(r+1)B/W⌋ of each global batch of B rows. Every rank reads the
 /// whole stream (decompression is cheap next to training) so that all ranks agree on the global batches without
 /// communicating; the results do not depend on W.
 public final class EpochBatchStream {
@@ -93,7 +94,8 @@ struct RowBuffer {
         let n = chunk.count
         guard n > 0 else { return }
         widths = (chunk.theta.count / n, chunk.x.count / n, (chunk.context?.count ?? 0) / n)
-        for (k, row) in chunk.rows.enumerated() where keep(row) {
+        let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
+        for (k, row) in chunk.rows.enumerated() where keep(row) && (chunk.flags?[k] ?? 0) & failed == 0 {
             rows.append(row)
             theta.append(contentsOf: chunk.theta[(k * widths.theta)..<((k + 1) * widths.theta)])
             x.append(contentsOf: chunk.x[(k * widths.x)..<((k + 1) * widths.x)])
