@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+import Testing
+@testable import NPESimulators
+
+/// `ArielTransmissionSimulator` as a `Simulator`: its declared interface, input validation, determinism and thread
+/// safety.
+@Suite struct TransmissionSimulatorTests {
+    static let row: [Double] = [1.2, 1300, -3.5, -6, -4, -7, -9, 0.9, 1.1]
+
+    @Test func declaresTheAdcInterface() throws {
+        let simulator = try ArielTransmissionSimulator()
+        #expect(simulator.name == "ariel-transmission")
+        #expect(simulator.inputNames == [
+            "planet_radius", "planet_temp", "log_H2O", "log_CO2", "log_CO", "log_CH4", "log_NH3", "planet_mass",
+            "star_radius",
+        ])
+        #expect(simulator.outputCount == 52)
+        let grid = try #require(simulator.spectralGrid)
+        #expect(grid.wavelengths.count == 52 && grid.wavelengths.first == 0.55 && grid.wavelengths.last == 7.2755592)
+        #expect(zip(grid.wavelengths, grid.wavelengths.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(simulator.configuration["gas_overlap"] == "k-sum")
+        #expect(simulator.configuration["temperature_profile"] == "isothermal")
+        let cloudy = try ArielTransmissionSimulator(configuration: .init(cloudDeck: true))
+        #expect(cloudy.inputNames.last == "log_cloud_pressure" && cloudy.inputNames.count == 10)
+    }
+
+    @Test(arguments: [
+        (0, -1.0, "planet_radius"), (0, .nan, "planet_radius"), (1, 50.0, "planet_temp"), (1, 4000.0, "planet_temp"),
+        (1, .infinity, "planet_temp"), (2, .nan, "log_H2O"), (6, 0.5, "log_NH3"), (7, 0.0, "planet_mass"),
+        (8, -2.0, "star_radius"),
+    ])
+    func rejectsInputsOutOfDomain(index: Int, value: Double, input: String) throws {
+        let simulator = try ArielTransmissionSimulator()
+        var row = Self.row
+        row[index] = value
+        do {
+            _ = try simulator.simulate(row)
+            Issue.record("expected \(input) = \(value) to be rejected")
+        } catch let SimulatorError.inputOutOfDomain(name, _, _) {
+            #expect(name == input)
+        }
+    }
+
+    @Test func rejectsMixingRatiosSummingToOne() throws {
+        let simulator = try ArielTransmissionSimulator()
+        var row = Self.row
+        row[2] = log10(0.6)
+        row[3] = log10(0.5)
+        #expect(throws: SimulatorError.self) { try simulator.simulate(row) }
+        #expect(throws: SimulatorError.wrongInputCount(expected: 9, got: 8)) { try simulator.simulate(Array(row.prefix(8))) }
+        let cloudy = try ArielTransmissionSimulator(configuration: .init(cloudDeck: true))
+        #expect(throws: SimulatorError.self) { try cloudy.simulate(Self.row + [.nan]) }
+    }
+
+    @Test func isDeterministicAcrossCallsWorkspacesAndThreads() throws {
+        let simulator = try ArielTransmissionSimulator()
+        let rows = TransmissionPerformanceTests.priorRows(count: 64)
+        let serial = try rows.map { try simulator.simulate($0) }
+        #expect(try rows.map { try simulator.simulate($0) } == serial)
+        // Four threads share the simulator (and its workspace pool); every row must come out bit-identical.
+        let results = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: rows.count)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: rows.count) { index in
+            results[index] = (try? simulator.simulate(rows[index])) ?? []
+        }
+        #expect(Array(results) == serial)
+        // A fresh model from the same data gives the same bits.
+        let other = try ArielTransmissionSimulator()
+        #expect(try other.simulate(rows[3]) == serial[3])
+        #expect(serial.allSatisfy { $0.allSatisfy(\.isFinite) })
+    }
+}
