@@ -20,7 +20,9 @@ let package = Package(
         .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
+        .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
+        .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,12 +47,19 @@ let package = Package(
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
+        .target(
+            name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum"],
+            swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(
             name: "npe-registry",
             dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "npe-bench", dependencies: ["NPETensor", "NPENN"], path: "Benchmarks/npe-bench"),
+        .executableTarget(
+            name: "npe-build-dataset",
+            dependencies: ["NPEDatasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -61,6 +70,7 @@ let package = Package(
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
+        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset"]),
     ],
     swiftLanguageModes: [.v5]
 )
