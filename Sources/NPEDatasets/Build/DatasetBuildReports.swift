@@ -65,6 +65,10 @@ public struct DatasetBuildSummary: Sendable {
     public var contentDigest: String
     /// Wall-clock seconds of this run.
     public var seconds: Double
+    /// Thread-seconds this process spent simulating, and storing (writing shards plus the merge): their ratio is
+    /// the HDF5 and compression overhead. Zero when nothing was computed.
+    public var simulationSeconds: Double = 0
+    public var storageSeconds: Double = 0
 
     /// uncompressed / stored bytes.
     public var compressionRatio: Double { fileBytes > 0 ? Double(uncompressedBytes) / Double(fileBytes) : 0 }

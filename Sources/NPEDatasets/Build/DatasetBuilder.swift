@@ -87,12 +87,16 @@ public final class DatasetBuilder {
             .merge(interval: options.progressInterval, progress: progress)
         if !options.keepShards { try store.removeShards() }
         try communicator.barrier()
-        return DatasetBuildSummary(
+        let threadSeconds = workers.threadSeconds
+        var summary = DatasetBuildSummary(
             datasetURL: store.datasetURL, rows: plan.rows, failedRows: merged.failedRows,
             firstFailedRow: merged.firstFailedRow, firstError: workers.firstError, fileBytes: merged.fileBytes,
             uncompressedBytes: uncompressedBytes, shardsComputed: workers.completedShards,
             shardsReused: plan.shardCount - workers.completedShards, contentDigest: merged.contentDigest,
             seconds: Date().timeIntervalSince(start))
+        summary.simulationSeconds = threadSeconds.simulating
+        summary.storageSeconds = threadSeconds.storing + merged.seconds
+        return summary
     }
 
     /// Raw size of the row data: 4 bytes per theta, x and context value plus the flag byte.

@@ -16,6 +16,7 @@ struct DatasetShardMerger {
         var failedRows: Int
         var firstFailedRow: Int?
         var fileBytes: Int
+        var seconds: Double
     }
 
     func merge(interval: Double, progress: ((DatasetBuildProgress) -> Void)?) throws -> Result {
@@ -51,6 +52,7 @@ struct DatasetShardMerger {
         }
         let digest = try writer.commit()
         let bytes = (try? FileManager.default.attributesOfItem(atPath: store.datasetURL.path)[.size] as? Int) ?? 0
-        return Result(contentDigest: digest, failedRows: failed, firstFailedRow: firstFailed, fileBytes: bytes)
+        return Result(contentDigest: digest, failedRows: failed, firstFailedRow: firstFailed, fileBytes: bytes,
+                      seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 }

@@ -19,6 +19,8 @@ final class DatasetShardWorkers: @unchecked Sendable {
     private var error: Error?
     private var stopped = false
     private var firstSimulatorError: String?
+    private var simulating = 0.0
+    private var storing = 0.0
 
     init(generator: DatasetRowGenerator, plan: DatasetBuildPlan, store: DatasetShardStore,
          metadata: TrainingDatasetMetadata, shards: [Int]) {
@@ -35,6 +37,8 @@ final class DatasetShardWorkers: @unchecked Sendable {
     var completedShards: Int { lock.withLock { shardsDone } }
     /// The first simulator error message, if any simulation threw.
     var firstError: String? { lock.withLock { firstSimulatorError } }
+    /// Thread-seconds spent simulating, and writing shards (HDF5, shuffle, LZ4, fsync), summed over workers.
+    var threadSeconds: (simulating: Double, storing: Double) { lock.withLock { (simulating, storing) } }
 
     /// Runs `threads` workers to completion, calling `report(rowsDone, rowsFailed, seconds)` on this thread every
     /// `interval` seconds and once at the end.
@@ -75,10 +79,15 @@ final class DatasetShardWorkers: @unchecked Sendable {
 
     private func work(shouldContinue: () -> Bool) {
         while let index = next(shouldContinue: shouldContinue) {
+            let start = DispatchTime.now().uptimeNanoseconds
             let block = generator.generate(rows: plan.rowRange(ofShard: index))
+            let simulated = DispatchTime.now().uptimeNanoseconds
             do {
                 try store.writeShard(index, rows: block.rows, metadata: metadata, chunkRows: plan.chunkRows)
+                let stored = DispatchTime.now().uptimeNanoseconds
                 lock.withLock {
+                    simulating += Double(simulated - start) / 1e9
+                    storing += Double(stored - simulated) / 1e9
                     rowsDone += block.rows.count
                     rowsFailed += block.failureCount
                     shardsDone += 1
