@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
+        .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
@@ -34,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // MARK: - Libraries
         .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc"], swiftSettings: swiftSettings),
@@ -47,6 +49,8 @@ let package = Package(
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
+        // The only importer of CMPI, so everything else builds and tests without MPI.
+        .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
             name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum"],
             swiftSettings: swiftSettings),
@@ -70,6 +74,8 @@ let package = Package(
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
+        .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
+        .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
         .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset"]),
     ],
     swiftLanguageModes: [.v5]
