@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPEDatasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets"], path: "Benchmarks/npe-bench"),
 

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
 import NPEDatasets
+import NPEParallel
+import NPEParallelMPI
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Simulate N prior draws into DIR/dataset.h5 (resumable shards under DIR/shards/).",
         discussion: """
-            Rows depend only on --seed, never on --threads. Simulations that return NaN or infinity are kept with \
+            Rows depend only on --seed, never on --threads or the MPI rank count: under `mpirun -np N` each rank \
+            computes its own shards (shard k on rank k mod N) with --threads threads, and rank 0 merges. Simulations that return NaN or infinity are kept with \
             flag bit 0 set in the 'flags' dataset, counted and reported. After a crash or kill, rerun the same \
             command with --resume.
             """)
@@ -49,6 +52,19 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard MPIEnvironment.isLaunchedByMPI else { return try build(communicator: LocalCommunicator()) }
+        let communicator = try MPICommunicator()
+        do {
+            try build(communicator: communicator)
+            try communicator.finalize()
+        } catch {
+            // A failed rank must end the job, or its peers wait for it forever in the next collective.
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank)): \(error)\n".utf8))
+            communicator.abort(errorCode: 1)
+        }
+    }
+
+    private func build(communicator: Communicator) throws {
         let entry = try SimulatorCatalog.entry(named: simulator)
         let builder = try DatasetBuilder(
             prior: try DatasetInputs.prior(at: prior, fallback: entry.defaultPrior), simulator: entry.simulator,
@@ -57,7 +73,8 @@ struct BuildCommand: ParsableCommand {
         let display = ProgressDisplay()
         let options = DatasetBuildOptions(threads: threads, resume: resume, keepShards: keepShards,
                                           progressInterval: display.interval)
-        guard let summary = try builder.run(options: options, progress: display.show) else { return }
+        guard let summary = try builder.run(options: options, communicator: communicator,
+                                            progress: communicator.isRoot ? display.show : nil) else { return }
         display.finish()
         print(SummaryText.lines(summary))
     }

@@ -164,4 +164,36 @@ struct CommandLineTests {
         let (a, b) = (try readAllRows(store.datasetURL), try readAllRows(root.appendingPathComponent("straight/dataset.h5")))
         #expect(a.x.map(\.bitPattern) == b.x.map(\.bitPattern) && a.theta == b.theta && a.flags == b.flags)
     }
+
+    static var mpirun: String? {
+        ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// `mpirun -np 2`: each rank writes its own shards, rank 0 merges; the content equals a one-process build.
+    @Test(.enabled(if: available && mpirun != nil))
+    func twoMPIRanksGiveTheSameContentAsOneProcess() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let arguments = ["--simulator", "two-moons", "--rows", "5000", "--seed", "9", "--shard-rows", "400"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.mpirun!)
+        process.arguments = ["--oversubscribe", "-np", "2", Self.executable.path] + arguments
+            + ["--threads", "1", "--out", "mpi"]
+        process.currentDirectoryURL = root
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("shards: 13 computed, 0 reused"))
+        let local = try run(arguments + ["--threads", "2", "--out", "local"], in: root)
+        #expect(local.status == 0)
+        #expect(try digest(root.appendingPathComponent("mpi/dataset.h5")) == digest(root.appendingPathComponent("local/dataset.h5")))
+    }
 }

@@ -73,7 +73,10 @@ public final class DatasetBuilder {
                 totalRows: owned.reduce(0) { $0 + plan.rowRange(ofShard: $1).count }, failedRows: failed,
                 elapsedSeconds: seconds, rowsPerSecond: seconds > 0 ? Double(done) / seconds : 0))
         }
-        try communicator.barrier()
+        // Totals over ranks (in rank order, so deterministic): shards computed, thread-seconds simulating and storing.
+        let threadSeconds = workers.threadSeconds
+        var totals = [Double(workers.completedShards), threadSeconds.simulating, threadSeconds.storing]
+        try communicator.allReduceSum(&totals)
         var completed = Int64((0..<plan.shardCount).filter { store.hasShard($0) }.count)
         try withUnsafeMutableBytes(of: &completed) { try communicator.broadcast($0, root: 0) }
         if workers.wasInterrupted || completed < plan.shardCount {
@@ -87,15 +90,14 @@ public final class DatasetBuilder {
             .merge(interval: options.progressInterval, progress: progress)
         if !options.keepShards { try store.removeShards() }
         try communicator.barrier()
-        let threadSeconds = workers.threadSeconds
         var summary = DatasetBuildSummary(
             datasetURL: store.datasetURL, rows: plan.rows, failedRows: merged.failedRows,
             firstFailedRow: merged.firstFailedRow, firstError: workers.firstError, fileBytes: merged.fileBytes,
-            uncompressedBytes: uncompressedBytes, shardsComputed: workers.completedShards,
-            shardsReused: plan.shardCount - workers.completedShards, contentDigest: merged.contentDigest,
+            uncompressedBytes: uncompressedBytes, shardsComputed: Int(totals[0]),
+            shardsReused: plan.shardCount - Int(totals[0]), contentDigest: merged.contentDigest,
             seconds: Date().timeIntervalSince(start))
-        summary.simulationSeconds = threadSeconds.simulating
-        summary.storageSeconds = threadSeconds.storing + merged.seconds
+        summary.simulationSeconds = totals[1]
+        summary.storageSeconds = totals[2] + merged.seconds
         return summary
     }
 
