@@ -16,8 +16,11 @@ import NPESimulators
 /// Row i depends only on (seed, i), and the merge is in row order, so the dataset's content digest is the same for
 /// any thread count, rank count, or pattern of interruptions and resumes.
 public final class DatasetBuilder {
+    /// Makes the rows.
     public let generator: DatasetRowGenerator
+    /// What will be built (saved as the manifest).
     public let plan: DatasetBuildPlan
+    /// Where: `datasets/NAME` and its shards.
     public let store: DatasetShardStore
 
     /// Prepares a build of `rows` rows into `directory` (`datasets/NAME`).

@@ -13,8 +13,11 @@ import NPETensor
 /// ``TrainingDatasetFormat/RowFlags/nonFiniteSimulation``: its x holds what the simulator produced (NaN when it
 /// threw), so failures stay visible and countable in the file; training skips flagged rows.
 public struct DatasetRowGenerator: Sendable {
+    /// The prior the rows are drawn from (theta and context columns in its file order).
     public let prior: Prior
+    /// The forward model run on each draw.
     public let simulator: any Simulator
+    /// The generator seed: row i uses `RandomStream(seed: seed).child(i)`.
     public let seed: UInt64
     /// For each simulator input, its position in the prior's parameters.
     private let inputPositions: [Int]
@@ -34,6 +37,7 @@ public struct DatasetRowGenerator: Sendable {
 
     /// A block of generated rows plus what went wrong in it.
     public struct Block: Sendable {
+        /// The rows, with a flags byte per row.
         public var rows: TrainingRows
         /// Rows flagged as failed, and the first simulator error message, if any simulation threw.
         public var failureCount: Int

@@ -23,8 +23,11 @@ public struct DatasetImporter {
         case csv(URL)
     }
 
+    /// Where the pairs are read from.
     public var source: Source
+    /// Names, units and supports of the theta and context columns.
     public var prior: Prior
+    /// The noise model to declare (``NoiseModel/none`` unless the user declares one).
     public var noiseModel: NoiseModel
     /// The simulator name and configuration to record (provenance of the external code).
     public var simulatorName: String

@@ -12,7 +12,9 @@ import NPESimulators
 /// micrometres) for spectral simulators, `x_<k>` otherwise. Values are printed in Swift's shortest round-trip form.
 /// A row whose simulation throws or returns NaN/∞ is written with `nan`/`inf` values and counted, never dropped.
 public struct ParameterTableSimulation {
+    /// The model to run.
     public let simulator: any Simulator
+    /// Supplies values of `fixed` parameters for inputs the CSV lacks.
     public let prior: Prior?
 
     public init(simulator: any Simulator, prior: Prior? = nil) {
@@ -22,6 +24,7 @@ public struct ParameterTableSimulation {
 
     /// What a run did.
     public struct Outcome: Sendable {
+        /// Rows simulated.
         public var rows: Int
         /// Rows with a non-finite output or a thrown simulator error, and the first such message.
         public var failedRows: Int
