@@ -71,6 +71,10 @@ import Testing
         #expect(difference[Self.bin(model, 6.0)] > 100)
         #expect(difference[Self.bin(model, 1.27)] < difference[Self.bin(model, 3.0)] / 3)
         #expect(try ArielTransmissionSimulator().configuration["nh3"]!.contains("APPROXIMATE"))
+        let spread = AmmoniaBandModel.calibratedSpread(from: try TransmissionOpacityData.bundled().kTables)
+        print("NH3 band model: log-normal spread s = \(spread) (from the real tables)")
+        // The appendix's typical range for the within-bin spread.
+        #expect(spread > 1 && spread < 6)
     }
 
     /// The general per-layer path (used for T–P profiles and RORR) on an isothermal atmosphere equals the fast path
@@ -118,5 +122,32 @@ import Testing
         let largest = zip(c, d).map { abs($0 - $1) * 1e6 }.max()!
         print("RORR vs k-sum, 4 gases: largest difference \(largest) ppm of a \(amplitude) ppm amplitude")
         #expect(largest > 0.1 && largest < 0.5 * amplitude)
+    }
+
+    /// Random overlap conserves the mean cross section (the mean of a sum of independent variables is the sum of the
+    /// means, and rebinning averages within intervals), and returns a sorted k-distribution.
+    @Test func randomOverlapConservesTheMeanAndSorts() throws {
+        let data = try TransmissionOpacityData.bundled()
+        let weights = data.kTables[0].weights
+        let gCount = weights.count
+        // Two gases' real k-distributions (H2O and CH4 at 3.3 µm, 1000 K, mid pressure), scaled by X.
+        let bin = 35, p = 11, t = data.kTables[0].temperatures.firstIndex(of: 1000)!
+        func row(_ table: CorrelatedKTable, _ x: Double) -> [Double] {
+            let base = ((bin * 22 + p) * 27 + t) * gCount
+            return table.values[base..<base + gCount].map { $0 * x }
+        }
+        let gasK = row(data.kTables[0], 1e-3) + row(data.kTables[3], 1e-4)
+        var mixed = [Double](repeating: 0, count: gCount)
+        let scratch = RandomOverlapScratch(gCount: gCount)
+        gasK.withUnsafeBufferPointer { k in
+            weights.withUnsafeBufferPointer { w in
+                RandomOverlap.mix(gasK: k.baseAddress!, gasCount: 2, weights: w, scratch: scratch, result: &mixed)
+            }
+        }
+        func mean(_ values: ArraySlice<Double>) -> Double { zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 } }
+        let expected = mean(gasK[0..<gCount]) + mean(gasK[gCount..<2 * gCount])
+        // Rebinning is exact up to the 1e-15 relative slack of its interval bookkeeping.
+        #expect(abs(mean(mixed[...]) / expected - 1) < 1e-9)
+        #expect(zip(mixed, mixed.dropFirst()).allSatisfy { $0 <= $1 })
     }
 }

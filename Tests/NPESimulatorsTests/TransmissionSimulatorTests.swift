@@ -71,4 +71,14 @@ import Testing
         #expect(try other.simulate(rows[3]) == serial[3])
         #expect(serial.allSatisfy { $0.allSatisfy(\.isFinite) })
     }
+
+    /// 0.01 M_J with 0.5 R_J at 1000 K has no bound hydrostatic atmosphere over 1e6–1e-5 Pa: every output is NaN
+    /// (for the dataset builder to count), never a crash or a partly filled spectrum. A 100× heavier planet is fine.
+    @Test func unboundAtmosphereGivesNaNOutputs() throws {
+        let simulator = try ArielTransmissionSimulator()
+        let unbound = try simulator.simulate([0.5, 1000, -12, -12, -12, -12, -12, 0.01, 1])
+        #expect(unbound.count == 52 && unbound.allSatisfy(\.isNaN))
+        let bound = try simulator.simulate([0.5, 1000, -12, -12, -12, -12, -12, 1, 1])
+        #expect(bound.allSatisfy { $0.isFinite && $0 > 0 })
+    }
 }

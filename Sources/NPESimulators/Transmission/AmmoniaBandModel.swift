@@ -8,8 +8,8 @@ import Foundation
 /// * φ_b a Gaussian envelope with HWHM = √(2Bθ), θ = kT/hc = 0.695·T cm⁻¹, B = 9.94 cm⁻¹ (NH3 ground state). The
 ///   Q branch is folded into this envelope: it is far narrower than the bins (R ≤ 50).
 ///
-/// Within-bin distribution: log-normal, k(g) = σ̄ · exp(s Φ⁻¹(g) − s²/2), whose mean is σ̄. The spread s is calibrated on
-/// the real tables (``calibratedSpread(from:)``). The result does not depend on pressure.
+/// Within-bin distribution: log-normal, k(g) = σ̄ · exp(s Φ⁻¹(g) − s²/2), whose mean is σ̄. The spread s is
+/// calibrated on the real tables (``calibratedSpread(from:)``). The result does not depend on pressure.
 ///
 /// Bands (centre cm⁻¹, S in cm molecule⁻¹, order-of-magnitude values from Herzberg 1945 and HITRAN band statistics):
 /// ν2 950/968 (2e-17 in all), ν4 1627 (4e-18), ν1 3337 / ν3 3444 / 2ν4 3216 (1e-18 in all), ν1+ν4 / ν3+ν4
@@ -32,7 +32,9 @@ public enum AmmoniaBandModel {
     static let rotationalConstant = 9.94
 
     /// Bin-mean σ̄ [m²] for a bin from `lowWavenumber` to `highWavenumber` [cm⁻¹] at temperature T [K].
-    public static func binMeanCrossSection(lowWavenumber: Double, highWavenumber: Double, temperature: Double) -> Double {
+    public static func binMeanCrossSection(
+        lowWavenumber: Double, highWavenumber: Double, temperature: Double
+    ) -> Double {
         let theta = 0.695 * temperature
         let halfWidth = (2 * rotationalConstant * theta).squareRoot()
         let sigmaGauss = halfWidth / (2 * log(2.0)).squareRoot()
@@ -72,7 +74,9 @@ public enum AmmoniaBandModel {
     }
 
     /// The NH3 k-table [m²], `[bin][temperature][g]`, on the k-tables' temperatures and g-points.
-    static func table(grid: ArielWavelengthGrid, temperatures: [Double], gPoints: [Double], spread: Double) -> [Double] {
+    static func table(
+        grid: ArielWavelengthGrid, temperatures: [Double], gPoints: [Double], spread: Double
+    ) -> [Double] {
         let shape = gPoints.map { exp(spread * inverseNormalCDF($0) - spread * spread / 2) }
         var values: [Double] = []
         values.reserveCapacity(grid.centres.count * temperatures.count * gPoints.count)

@@ -5,6 +5,8 @@ import Foundation
 /// Inputs, in order: `planet_radius` [R_J], `planet_temp` [K], `log_H2O`, `log_CO2`, `log_CO`, `log_CH4`, `log_NH3`
 /// (log10 volume mixing ratios), `planet_mass` [M_J], `star_radius` [R_☉], and, only when the configuration has a
 /// cloud deck, `log_cloud_pressure` (log10 Pa). Outputs: 52 transit depths (fractions) in ascending wavelength.
+/// ``spectralGrid`` gives the ADC2023 bin centres and widths (0.55, 0.70, 0.95, … µm); the physics is evaluated at the
+/// k-tables' own centres (0.55, 0.705, 0.955, …), each inside its ADC bin, as TauREx does.
 ///
 /// NH3 opacity is an **APPROXIMATE** band model (see ``AmmoniaBandModel``); the configuration records it.
 ///
@@ -19,7 +21,8 @@ public struct ArielTransmissionSimulator: Simulator {
     /// Bump when outputs change.
     public var version: String { "1.0.0" }
     public var inputNames: [String] {
-        var names = ["planet_radius", "planet_temp"] + TraceGas.allCases.map(\.inputName) + ["planet_mass", "star_radius"]
+        var names = ["planet_radius", "planet_temp"] + TraceGas.allCases.map(\.inputName)
+        names += ["planet_mass", "star_radius"]
         if model.configuration.cloudDeck { names.append("log_cloud_pressure") }
         return names
     }
@@ -39,9 +42,13 @@ public struct ArielTransmissionSimulator: Simulator {
         self.init(model: try TransmissionModel(configuration: configuration))
     }
 
-    public func simulate(_ inputs: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) throws {
+    public func simulate(
+        _ inputs: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
+    ) throws {
         let expected = model.configuration.cloudDeck ? 10 : 9
-        guard inputs.count == expected else { throw SimulatorError.wrongInputCount(expected: expected, got: inputs.count) }
+        guard inputs.count == expected else {
+            throw SimulatorError.wrongInputCount(expected: expected, got: inputs.count)
+        }
         guard output.count == outputCount else {
             throw SimulatorError.wrongInputCount(expected: outputCount, got: output.count)
         }
@@ -49,7 +56,8 @@ public struct ArielTransmissionSimulator: Simulator {
         if model.configuration.cloudDeck {
             let logPressure = inputs[9]
             guard logPressure.isFinite else {
-                throw SimulatorError.inputOutOfDomain(input: "log_cloud_pressure", value: logPressure, reason: "not finite")
+                throw SimulatorError.inputOutOfDomain(
+                    input: "log_cloud_pressure", value: logPressure, reason: "not finite")
             }
             cloudPressure = pow(10, logPressure)
         }

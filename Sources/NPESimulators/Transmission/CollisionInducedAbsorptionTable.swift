@@ -39,7 +39,8 @@ public struct CollisionInducedAbsorptionTable: Sendable {
                 for field in fields {
                     guard let value = Double(field), value > 0 else {
                         throw ForwardModelDataError.invalidRow(
-                            file: file, line: lineNumber, field: "temperature", reason: "'\(field)' is not a positive number")
+                            file: file, line: lineNumber, field: "temperature",
+                            reason: "'\(field)' is not a positive number")
                     }
                     temperatures.append(value)
                 }

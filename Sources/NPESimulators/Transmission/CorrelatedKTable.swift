@@ -1,6 +1,7 @@
 import Foundation
 
-/// A correlated-k opacity table in the NEMESIS `.kta` format (one gas, on a fixed wavelength–pressure–temperature grid).
+/// A correlated-k opacity table in the NEMESIS `.kta` format (one gas, on a fixed wavelength–pressure–temperature
+/// grid).
 ///
 /// For each wavelength bin b, pressure P and temperature T the table holds the k-distribution k_b(g; P, T) at the
 /// quadrature points g_n with weights w_n (Σ w_n = 1): the bin-mean transmission of a path with column N is
@@ -50,7 +51,8 @@ public struct CorrelatedKTable: Sendable {
         _ = try reader.int32("iso_id")
         for (field, count) in [("NWAVE", waveCount), ("NP", pressureCount), ("NT", temperatureCount), ("NG", gCount)] {
             guard count > 0, count < 100_000 else {
-                throw ForwardModelDataError.invalidField(file: file, field: field, reason: "count \(count) out of range")
+                throw ForwardModelDataError.invalidField(
+                    file: file, field: field, reason: "count \(count) out of range")
             }
         }
         guard delv == -1 else {

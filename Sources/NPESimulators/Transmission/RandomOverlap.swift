@@ -23,6 +23,9 @@ enum RandomOverlap {
         scratch: RandomOverlapScratch, result: UnsafeMutablePointer<Double>
     ) {
         let gCount = weights.count
+        // Pair weights w_m w_n / Σw sum to Σw exactly, even when the file's float32 weights miss 1 by ~1e-7.
+        var weightSum = 0.0
+        for g in 0..<gCount { weightSum += weights[g] }
         for g in 0..<gCount { result[g] = gasK[g] }
         for gas in 1..<gasCount {
             let other = gasK + gas * gCount
@@ -33,7 +36,7 @@ enum RandomOverlap {
             var index = 0
             for m in 0..<gCount {
                 for n in 0..<gCount {
-                    scratch.pairs[index] = (result[m] + other[n], weights[m] * weights[n])
+                    scratch.pairs[index] = (result[m] + other[n], weights[m] * weights[n] / weightSum)
                     index += 1
                 }
             }

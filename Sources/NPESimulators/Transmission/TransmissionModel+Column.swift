@@ -13,7 +13,9 @@ struct ColumnSummary {
     /// uses the lowest-pressure row), so their terms of every chord sum merge into one column. m = N when they do not.
     var distinctLayerCount: Int
     /// Columns of `chordWeights`: m + 1 when layers merge, else N.
-    var columnCount: Int { distinctLayerCount < TransmissionModelConfiguration.layerCount ? distinctLayerCount + 1 : distinctLayerCount }
+    var columnCount: Int {
+        distinctLayerCount < TransmissionModelConfiguration.layerCount ? distinctLayerCount + 1 : distinctLayerCount
+    }
 }
 
 extension TransmissionModel {
@@ -112,7 +114,8 @@ extension TransmissionModel {
         }
 
         // Chords (TauREx compute_path_length_old): c_i = R + dz0/2 + z_i, t_j = R + dz0/2 + z_j + dz_j/2. The line
-        // kernel's weights merge the layers j ≥ m (see ColumnSummary.distinctLayerCount): Σ_j dl_ij n_j k̂ = k̂ Σ_j dl_ij n_j,
+        // kernel's weights merge the layers j ≥ m (see ColumnSummary.distinctLayerCount):
+        // Σ_j dl_ij n_j k̂ = k̂ Σ_j dl_ij n_j,
         // with k̂ kept in the k-tables' unit (1e-24 m²) so that no Float value is denormal.
         let m = mergeUpperLayers ? firstLayerAbovePressureGrid : n
         let columns = m < n ? m + 1 : n

@@ -11,7 +11,7 @@ struct CIABinSampler: Sendable {
         let axis = table.wavenumbers
         brackets = wavenumbers.map { nu in
             if nu <= axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
-            if nu >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+            if nu >= axis[axis.count - 1] { return LinearBracket(pinnedAt: axis.count - 1) }
             let (low, high) = InterpolationIndex.bracket(axis, nu)
             return LinearBracket(low: low, high: high, fraction: (nu - axis[low]) / (axis[high] - axis[low]))
         }
@@ -39,7 +39,7 @@ extension TransmissionModel {
     /// bottom → first column only; else linear between `find_closest_pair` neighbours.
     func temperatureBracket(_ temperature: Double) -> LinearBracket {
         let axis = temperatureAxis
-        if temperature >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+        if temperature >= axis[axis.count - 1] { return LinearBracket(pinnedAt: axis.count - 1) }
         if temperature < axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
         let (low, high) = InterpolationIndex.bracket(axis, temperature)
         return LinearBracket(low: low, high: high, fraction: (temperature - axis[low]) / (axis[high] - axis[low]))
@@ -111,7 +111,8 @@ extension TransmissionModel {
             for j in 0...m {
                 let bracket = layerPressureBrackets[min(j, n - 1)]
                 let scale = Float(j < m ? ws.density[j] * unit : 1), fp = Float(bracket.fraction)
-                let lowNode = node + (b * nP + bracket.low) * vectors, highNode = node + (b * nP + bracket.high) * vectors
+                let lowNode = node + (b * nP + bracket.low) * vectors
+                let highNode = node + (b * nP + bracket.high) * vectors
                 let out = ws.kappa + (b * n + j) * vectors
                 for v in 0..<5 { out[v] = scale * (lowNode[v] + (highNode[v] - lowNode[v]) * fp) }
             }
@@ -130,7 +131,9 @@ extension TransmissionModel {
                 let temperature = ws.temperature[j]
                 let t = temperatureBracket(temperature)
                 let p = layerPressureBrackets[j]
-                // TauREx returns zero opacity when both P and T lie below their tables.
+                // TauREx returns zero opacity when both P and T lie below their tables (an explicit branch of
+                // `interp_bilinear_grid`, kept). Its extrapolation at the two other corners (T above the table with P
+                // below it, and the reverse) is not kept: those layers are clamped to the table edge like all others.
                 let belowBoth = temperature < temperatureAxis[0] && log10(layerPressures[j]) < logPressureAxis[0]
                 for b in 0..<binCount {
                     let gases = TraceGas.tabulated.count, unit = CorrelatedKTable.fileUnitInSquareMetres
@@ -172,7 +175,8 @@ extension TransmissionModel {
                         }
                     case .randomOverlap:
                         RandomOverlap.mix(
-                            gasK: ws.gasK, gasCount: allGases, weights: weightBuffer, scratch: ws.overlap, result: mixed)
+                            gasK: ws.gasK, gasCount: allGases, weights: weightBuffer, scratch: ws.overlap,
+                            result: mixed)
                     }
                     let density = ws.density[j]
                     let kappa = UnsafeMutableRawPointer(ws.kappa + (b * n + j) * vectors)

@@ -4,15 +4,19 @@ import Foundation
 /// CO2, CO, CH4 (real correlated-k tables) and NH3 (approximate band model), Rayleigh scattering, H2–H2 and H2–He CIA
 /// and an optional grey cloud deck.
 ///
-/// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2), so that with the default
-/// configuration it reproduces TauREx spectra to well under 1 ppm:
+/// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2); with the default
+/// configuration its spectra equal those of TauREx 3.3.2 itself run on the same tables to about 1e-3 ppm (tested on
+/// seven planets, `TransmissionTauRExSpectraTests.swift`):
 /// 1. 101 levels log-spaced from 1e6 to 1e-5 Pa; layer i has P_i = √(p_i p_{i+1}).
 /// 2. X_H2 = (1 − ΣX)/(1 + 0.17), X_He = 0.17 X_H2; μ = Σ X m.
 /// 3. Hydrostatic levels from the bottom: Δz_k = H_{k−1} ln(p_{k−1}/p_k), g_k = GM/(R_p + z_k)²; layer i has
 ///    altitude z_i and thickness dz_i = Δz_{i+1}. R_p is the radius of the 1e6 Pa level.
 /// 4. Chords: c_i = R_p + dz_0/2 + z_i, t_j = c_j + dz_j/2, dl_ij = 2[√(t_j² − c_i²) − √(t_{j−1}² − c_i²)].
-/// 5. k(T, P) bilinear in T and log10 P, clamped to the table edges (pressure axis in atm, see
-///    ``TransmissionModelConfiguration/kTablePressureUnitInPascal``).
+/// 5. k(T, P) bilinear in T and log10 P, clamped to the table edges (pressure axis unit: see
+///    ``TransmissionModelConfiguration/kTablePressureUnitInPascal``). One TauREx quirk is not copied: at T ≥ 3400 K
+///    (the table's top) TauREx 3.3.2 *extrapolates* linearly in log P below the pressure grid instead of using its
+///    lowest row (`interp_pressure_only` with P < P_min), which can even give negative k; here that row is used, as
+///    at every other temperature. It changes spectra at exactly T = 3400 K by up to ~0.2 ppm.
 /// 6. τ_i = −ln Σ_g w_g exp(−Σ_j Σ_gas X k_g n_j dl_ij) (perfect correlation) + Rayleigh + CIA chord depths.
 /// 7.–10. Rayleigh and CIA at the k-tables' own bin centres; optional deck (τ = ∞ for P_i ≥ P_cloud);
 ///    D = [R_p² + Σ_i 2(R_p + z_i)(1 − e^{−τ_i}) dz_i] / R_s².
@@ -39,7 +43,7 @@ public struct TransmissionModel: Sendable {
     /// The ADC2023 bins (ascending), for widths and edges.
     public let grid: ArielWavelengthGrid
 
-    // Prepared, immutable structure (see TransmissionModel+Preparation.swift).
+    // Prepared, immutable structure, set up once in init.
     let binCount: Int
     let gCount: Int
     let nodeCount: Int
@@ -155,6 +159,10 @@ public struct TransmissionModel: Sendable {
 
     /// Transit depths (Rp(λ)/Rs)² for `atmosphere`, one per bin, ascending wavelength.
     ///
+    /// A planet too light to hold its atmosphere over the 11 decades of pressure (for example 0.01 M_J and 0.5 R_J at
+    /// 1000 K) has no finite hydrostatic solution: its scale height grows without limit as g falls with altitude. Then
+    /// every output is NaN, as in TauREx; dataset builders count such draws as failures.
+    ///
     /// - Throws: ``SimulatorError/inputOutOfDomain(input:value:reason:)`` for a non-finite input, a non-positive
     ///   radius, mass or stellar radius, a temperature outside the k-tables (100–3400 K), mixing ratios summing to 1 or
     ///   more, or a missing/non-positive cloud pressure when the deck is on.
@@ -166,6 +174,12 @@ public struct TransmissionModel: Sendable {
         let composition = try validate(atmosphere)
         let merge = configuration.temperatureProfile == .isothermal && configuration.gasOverlap == .perfectCorrelation
         let column = fillColumn(atmosphere, composition: composition, mergeUpperLayers: merge, workspace: workspace)
+        let top = workspace.levelAltitude[TransmissionModelConfiguration.layerCount]
+        guard top.isFinite && top < .greatestFiniteMagnitude / 4 else {
+            // No bound hydrostatic solution: the scale height grew without limit as g fell with altitude.
+            for b in 0..<binCount { output[b] = .nan }
+            return
+        }
         fillOpacities(composition: composition, column: column, workspace: workspace)
         integrateChords(column: column, workspace: workspace, output: output)
     }
@@ -195,11 +209,20 @@ struct LinearBracket: Sendable {
     var high: Int
     var fraction: Double
 
+    init(low: Int, high: Int, fraction: Double) {
+        self.low = low
+        self.high = high
+        self.fraction = fraction
+    }
+
+    /// Exactly one node (the value is clamped to it).
+    init(pinnedAt index: Int) { self.init(low: index, high: index, fraction: 0) }
+
     /// TauREx's pressure handling: below the axis → first node only, at or above its top → last node only, else linear
     /// in log10 P between `find_closest_pair` neighbours.
     static func taurexPressure(_ axis: [Double], _ value: Double) -> LinearBracket {
         if value < axis[0] { return LinearBracket(low: 0, high: 0, fraction: 0) }
-        if value >= axis[axis.count - 1] { return LinearBracket(low: axis.count - 1, high: axis.count - 1, fraction: 0) }
+        if value >= axis[axis.count - 1] { return LinearBracket(pinnedAt: axis.count - 1) }
         let (low, high) = InterpolationIndex.bracket(axis, value)
         return LinearBracket(low: low, high: high, fraction: (value - axis[low]) / (axis[high] - axis[low]))
     }

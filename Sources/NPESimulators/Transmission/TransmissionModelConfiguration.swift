@@ -26,15 +26,15 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
 
     public var temperatureProfile: TemperatureProfile = .isothermal
     public var gasOverlap: GasOverlap = .perfectCorrelation
-    /// Adds a grey, fully opaque cloud deck: every layer with P ≥ P_cloud gets τ = ∞ (TauREx `SimpleCloudsContribution`,
-    /// layer-discrete). P_cloud comes from the `log_cloud_pressure` input (log10 Pa).
+    /// Adds a grey, fully opaque cloud deck: every layer with P ≥ P_cloud gets τ = ∞ (TauREx
+    /// `SimpleCloudsContribution`, layer-discrete). P_cloud comes from the `log_cloud_pressure` input (log10 Pa).
     public var cloudDeck: Bool = false
     /// He/H2 number ratio of the fill gas.
     public var heliumToHydrogenRatio: Double = 0.17
-    /// Pa per unit of the k-tables' pressure axis. The NEMESIS format and FORWARD_MODEL.md §2.2 say atm (101325, the
-    /// default). TauREx 3.3.2's `NemesisKTables` multiplies the axis by 1e5 instead (reads it as bar); set 1e5 to
-    /// reproduce that reader exactly. The two differ by at most 0.06 ppm on the ADC-like case.
-    public var kTablePressureUnitInPascal: Double = 101_325
+    /// Pa per unit of the k-tables' pressure axis. The default, 1e5, is what TauREx 3.3.2's `NemesisKTables` reader
+    /// does (it takes the axis as bar), so spectra match TauREx's to 1e-3 ppm. The NEMESIS convention (and
+    /// FORWARD_MODEL.md §2.2) says atm: set 101325 for that. The two differ by at most 0.06 ppm on the ADC-like case.
+    public var kTablePressureUnitInPascal: Double = 1e5
 
     /// Layers and pressure range are fixed at the TauREx/ADC values (the k-table interpolation structure is
     /// precomputed for them).

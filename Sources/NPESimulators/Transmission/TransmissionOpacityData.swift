@@ -59,7 +59,8 @@ public struct TransmissionOpacityData: Sendable {
         where !(wavelength >= grid.lowerEdges[index] && wavelength <= grid.upperEdges[index]) {
             throw ForwardModelDataError.inconsistentTables(
                 file: Self.kTableResources[0], field: "wl[\(index)]",
-                reason: "\(wavelength) µm lies outside ADC bin \(index) [\(grid.lowerEdges[index]), \(grid.upperEdges[index])]")
+                reason: "\(wavelength) µm lies outside ADC bin \(index) "
+                    + "[\(grid.lowerEdges[index]), \(grid.upperEdges[index])]")
         }
         guard hydrogenHydrogenCIA.species == ["H2", "H2"] else {
             throw ForwardModelDataError.inconsistentTables(
@@ -96,7 +97,8 @@ public struct TransmissionOpacityData: Sendable {
         func text(_ name: String) throws -> String {
             let location = try url(name)
             guard let data = try? Data(contentsOf: location), let text = String(data: data, encoding: .utf8) else {
-                throw ForwardModelDataError.invalidField(file: name, field: "contents", reason: "not readable UTF-8 text")
+                throw ForwardModelDataError.invalidField(
+                    file: name, field: "contents", reason: "not readable UTF-8 text")
             }
             return text
         }
