@@ -1,13 +1,16 @@
 /// Collective communication among the workers of one data-parallel job.
 ///
 /// Three implementations share this protocol (the swift-nio pattern of one abstraction, several transports):
-/// ``LocalCommunicator`` (one worker), a threads implementation (workers in one process) and, in
-/// `NPEParallelMPI`, an MPI implementation (`mpirun -np N ...`). Code written against `Communicator` runs
-/// unchanged on all three.
+/// ``LocalCommunicator`` (one worker), ``ThreadCommunicator`` from a ``ThreadCommunicatorGroup`` (workers as threads
+/// of one process) and, in `NPEParallelMPI`, `MPICommunicator` (`mpirun -np N ...`). Code written against
+/// `Communicator` runs unchanged on all three.
 ///
-/// Determinism: every implementation must sum in rank order (rank 0 + rank 1 + …), so a reduction's result does
-/// not depend on timing. MPI's own reductions make no such promise; its implementation gathers and sums in
-/// order where bit-reproducibility matters.
+/// Determinism: every implementation sums in rank order (rank 0 + rank 1 + …) through ``RankOrderedSum``, so a
+/// reduction's result does not depend on timing, and the threads and MPI implementations give identical bits for
+/// identical inputs. MPI's own reductions make no such promise, so the MPI implementation does not use them.
+///
+/// Collectives must be called by every worker, in the same order, with the same lengths; a length mismatch throws
+/// ``CommunicatorError`` on every worker.
 public protocol Communicator: AnyObject {
     /// This worker's index, `0 ..< size`.
     var rank: Int { get }

@@ -57,8 +57,10 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
 
     /// Ends every rank of the job (`MPI_Abort`) with `errorCode` as the exit status. Use it when this rank fails,
     /// so that its peers do not wait for it forever.
+    ///
+    /// It deliberately skips the lock that serialises MPI calls: another thread of this rank may be blocked in a
+    /// collective holding it, and ending the job is exactly what must still be possible then.
     public func abort(errorCode: Int32) -> Never {
-        MPIRuntime.lock.lock()
         _ = MPI_Abort(npe_MPI_COMM_WORLD(), errorCode)
         exit(errorCode)  // MPI_Abort should not return; if it does, still end this rank.
     }
@@ -109,7 +111,8 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             guard size > 1 else { return }
             try agree(operation: operation, count: buffer.count, root: 0)
             guard let base = buffer.baseAddress else { return }
-            let scratch = UnsafeMutablePointer<T>.allocate(capacity: Self.chunkLength + size)
+            // One chunk's worth of received slices: slice lengths differ by at most one, so size·⌈len/size⌉ ≤ len + size.
+            let scratch = UnsafeMutablePointer<T>.allocate(capacity: min(Self.chunkLength, buffer.count) + size)
             defer { scratch.deallocate() }
             var start = 0
             while start < buffer.count {

@@ -2,17 +2,6 @@ import CMPI
 import Foundation
 import NPEParallel
 
-/// An MPI call returned an error code.
-public struct MPIError: Error, CustomStringConvertible {
-    /// The C function that failed, e.g. `MPI_Alltoallv`.
-    public var function: String
-    /// Its return code (an MPI error class or code).
-    public var code: Int32
-    /// MPI's own text for `code` (`MPI_Error_string`).
-    public var message: String
-    public var description: String { "\(function) failed with code \(code): \(message)" }
-}
-
 /// The process-wide MPI library state and the one wrapper through which every MPI call goes.
 ///
 /// MPI may be initialised once per process and never again after `MPI_Finalize`, so the state lives here, behind a
@@ -20,10 +9,10 @@ public struct MPIError: Error, CustomStringConvertible {
 /// call MPI, one at a time. Swift code does not control which thread runs it (Swift concurrency hops threads), so
 /// `FUNNELED` would be a promise we could not keep; `lock` serialises every call instead.
 enum MPIRuntime {
-    private enum State { case uninitialized, initialized, finalized }
+    private enum State: Equatable { case uninitialized, initialized(threadLevel: Int32), finalized }
 
     /// Serialises every MPI call of the process (the `MPI_THREAD_SERIALIZED` contract) and guards `state`.
-    static let lock = NSRecursiveLock()
+    static let lock = NSLock()
     nonisolated(unsafe) private static var state = State.uninitialized
 
     /// Initialises MPI unless this process already did (or someone else did, e.g. a host application).
@@ -33,7 +22,7 @@ enum MPIRuntime {
         lock.lock()
         defer { lock.unlock() }
         switch state {
-        case .initialized: return
+        case .initialized(let threadLevel): return try requireSerialized(threadLevel)
         case .finalized: throw finalizedError("MPI_Init_thread")
         case .uninitialized: break
         }
@@ -46,21 +35,26 @@ enum MPIRuntime {
             try check(MPI_Init_thread(nil, nil, npe_MPI_THREAD_SERIALIZED(), &provided), "MPI_Init_thread")
         }
         // From here on MPI is initialised, whatever happens next, so record it (finalize must still run).
-        state = .initialized
-        guard provided >= npe_MPI_THREAD_SERIALIZED() else {
-            throw MPIError(
-                function: "MPI_Init_thread", code: provided,
-                message: "the MPI library provides thread level \(provided), below MPI_THREAD_SERIALIZED")
-        }
+        state = .initialized(threadLevel: provided)
+        try requireSerialized(provided)
         // Failed calls return codes (turned into MPIError) instead of aborting the whole job without a message.
         try check(MPI_Comm_set_errhandler(npe_MPI_COMM_WORLD(), npe_MPI_ERRORS_RETURN()), "MPI_Comm_set_errhandler")
+    }
+
+    /// Refuses an MPI library that cannot take calls from more than one thread (one at a time); asked on every
+    /// initialisation, so a second communicator cannot slip past a first one's failure.
+    private static func requireSerialized(_ threadLevel: Int32) throws {
+        guard threadLevel < npe_MPI_THREAD_SERIALIZED() else { return }
+        throw MPIError(
+            function: "MPI_Init_thread", code: threadLevel,
+            message: "the MPI library provides thread level \(threadLevel), below MPI_THREAD_SERIALIZED")
     }
 
     /// Calls `MPI_Finalize` once; later calls do nothing.
     static func finalize() throws {
         lock.lock()
         defer { lock.unlock() }
-        guard state == .initialized else { state = .finalized; return }
+        guard case .initialized = state else { state = .finalized; return }
         state = .finalized
         try check(MPI_Finalize(), "MPI_Finalize")
     }

@@ -27,7 +27,8 @@ struct MPIChildRank {
         var floats = MPITestData.floats(rank: rank, count: Self.floatCount)
         try communicator.allReduceSum(&floats)
         let expectedFloats = MPITestData.rankOrderedSum((0..<size).map { MPITestData.floats(rank: $0, count: Self.floatCount) })
-        #expect(floats.map(\.bitPattern) == expectedFloats.map(\.bitPattern))
+        let floatDifference = MPITestData.firstDifference(floats.map(\.bitPattern), expectedFloats.map(\.bitPattern))
+        #expect(floatDifference == nil)
 
         var doubles = MPITestData.floats(rank: rank, count: Self.doubleCount).map { Double($0) / 3 }
         try communicator.allReduceSum(&doubles)
@@ -36,7 +37,8 @@ struct MPIChildRank {
         let root = size - 1
         if rank == root { bytes = MPITestData.pattern(count: Self.broadcastBytes) }
         try bytes.withUnsafeMutableBytes { try communicator.broadcast($0, root: root) }
-        #expect(bytes == MPITestData.pattern(count: Self.broadcastBytes))
+        let byteDifference = MPITestData.firstDifference(bytes, MPITestData.pattern(count: Self.broadcastBytes))
+        #expect(byteDifference == nil)
 
         // Ranks passing different lengths: every rank must get the error, none may hang.
         var mismatch = "no error"
@@ -49,6 +51,8 @@ struct MPIChildRank {
             mismatch = "ok"
         }
         #expect(mismatch == "ok")
+        var seed: [UInt64] = [UInt64(rank)]
+        #expect(throws: CommunicatorError.self, "a root outside the job") { try communicator.broadcast(&seed, root: size) }
         try communicator.barrier()
 
         let line = "MPI-CHILD rank=\(rank) size=\(size) float=\(MPITestData.digest(floats.map(\.bitPattern)))"

@@ -52,8 +52,10 @@ struct MPILaunchTests {
 
     /// `mpirun` as root in a container: the two OMPI_ALLOW_RUN_AS_ROOT variables permit root; `--oversubscribe`
     /// allows more ranks than cores; `--bind-to none` keeps ranks from being pinned to one shared core; the
-    /// `self,vader` transports (loopback and shared memory) avoid probing network interfaces; and the vader single-copy
-    /// mechanism is off because CMA (`process_vm_readv`) is often forbidden in containers.
+    /// `self,vader` transports (loopback and shared memory) avoid probing network interfaces; the vader single-copy
+    /// mechanism is off because CMA (`process_vm_readv`) is often forbidden in containers; and `--timeout` makes
+    /// mpirun itself end a stuck job, because a `Process` started from a test thread inherits that thread's
+    /// blocked SIGTERM, which mpirun then never sees (observed here), so `terminate()` cannot stop it.
     @Test(arguments: [2, 3])
     func ranksUnderMPIRunReduceLikeTheThreadsImplementation(size: Int) throws {
         var environment = Self.childEnvironment()
@@ -61,7 +63,7 @@ struct MPILaunchTests {
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
         let mpirun = try #require(Self.findExecutable("mpirun"), "mpirun not on PATH (scripts/install-deps installs openmpi-bin)")
-        let arguments = ["--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader",
+        let arguments = ["--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader", "--timeout", "30",
                          "-np", String(size), "-x", MPIChildRank.childVariable, CommandLine.arguments[0]]
             + Self.childArguments
         let output = try Self.launch(executable: mpirun, arguments: arguments, environment: environment)
@@ -111,8 +113,11 @@ struct MPILaunchTests {
         try process.run()
         if exited.wait(timeout: .now() + timeLimit) == .timedOut {
             process.terminate()
-            exited.wait()
-            Issue.record("\(executable) still running after \(timeLimit) s; terminated")
+            if exited.wait(timeout: .now() + 5) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked (see above)
+                exited.wait()
+            }
+            Issue.record("\(executable) still running after \(timeLimit) s; killed")
         }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "exit status \(process.terminationStatus):\n\(output.suffix(3000))")

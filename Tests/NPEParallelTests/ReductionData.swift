@@ -24,6 +24,14 @@ enum ReductionData {
         return total
     }
 
+    /// `nil` when `actual` equals `expected`, else where they first differ. Used instead of `#expect(a == b)` on
+    /// long arrays, whose failure message would be a diff of millions of elements.
+    static func firstDifference<T: Equatable>(_ actual: [T], _ expected: [T]) -> String? {
+        guard actual.count == expected.count else { return "length \(actual.count), expected \(expected.count)" }
+        guard let index = actual.indices.first(where: { actual[$0] != expected[$0] }) else { return nil }
+        return "element \(index): \(actual[index]), expected \(expected[index])"
+    }
+
     /// SplitMix64 finaliser over the three inputs.
     static func hash(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
         var z = a &* 0x9E37_79B9_7F4A_7C15 &+ b &* 0xBF58_476D_1CE4_E5B9 &+ c &* 0x94D0_49BB_1331_11EB
