@@ -31,27 +31,43 @@ enum DatasetSuite {
             }
             next = (next + 1) % draws.count
         }
-        Figure(suite: "dataset", name: "forward_model_ms", value: seconds * 1e3, unit: "ms",
-               extra: ["threads": 1, "bins": simulator.outputCount]).print()
+        Figure(
+            suite: "dataset", name: "forward_model_ms", value: seconds * 1e3, unit: "ms",
+            extra: ["threads": 1, "bins": simulator.outputCount]
+        ).print()
 
         let rows = Int(ProcessInfo.processInfo.environment["DATASET_ROWS"] ?? "") ?? 100_000
         let threads = benchmarkThreads
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("npe-bench-dataset-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let builder = try DatasetBuilder(prior: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: 1,
-                                         directory: directory)
-        guard let summary = try builder.run(options: DatasetBuildOptions(threads: threads, progressInterval: 3600)) else { return }
-        Figure(suite: "dataset", name: "build_rows_per_s", value: Double(rows) / summary.seconds, unit: "rows/s",
-               extra: ["rows": rows, "threads": threads, "seconds": (summary.seconds * 100).rounded() / 100,
-                       "failed_rows": summary.failedRows,
-                       "projected_1M_rows_s": (1e6 / (Double(rows) / summary.seconds)).rounded()]).print()
-        Figure(suite: "dataset", name: "storage_overhead_pct",
-               value: 100 * summary.storageSeconds / max(summary.simulationSeconds, 1e-9), unit: "%",
-               extra: ["simulation_thread_s": (summary.simulationSeconds * 100).rounded() / 100,
-                       "storage_thread_s": (summary.storageSeconds * 100).rounded() / 100]).print()
-        Figure(suite: "dataset", name: "compression_ratio", value: summary.compressionRatio, unit: "x",
-               extra: ["file_bytes": summary.fileBytes, "uncompressed_bytes": summary.uncompressedBytes]).print()
-        Figure(suite: "dataset", name: "peak_memory_mb", value: peakMemoryMiB(), unit: "MiB",
-               extra: ["rows": rows]).print()
+        let builder = try DatasetBuilder(
+            prior: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: 1,
+            directory: directory)
+        guard let summary = try builder.run(options: DatasetBuildOptions(threads: threads, progressInterval: 3600))
+        else { return }
+        Figure(
+            suite: "dataset", name: "build_rows_per_s", value: Double(rows) / summary.seconds, unit: "rows/s",
+            extra: [
+                "rows": rows, "threads": threads, "seconds": (summary.seconds * 100).rounded() / 100,
+                "failed_rows": summary.failedRows,
+                "projected_1M_rows_s": (1e6 / (Double(rows) / summary.seconds)).rounded(),
+            ]
+        ).print()
+        Figure(
+            suite: "dataset", name: "storage_overhead_pct",
+            value: 100 * summary.storageSeconds / max(summary.simulationSeconds, 1e-9), unit: "%",
+            extra: [
+                "simulation_thread_s": (summary.simulationSeconds * 100).rounded() / 100,
+                "storage_thread_s": (summary.storageSeconds * 100).rounded() / 100,
+            ]
+        ).print()
+        Figure(
+            suite: "dataset", name: "compression_ratio", value: summary.compressionRatio, unit: "x",
+            extra: ["file_bytes": summary.fileBytes, "uncompressed_bytes": summary.uncompressedBytes]
+        ).print()
+        Figure(
+            suite: "dataset", name: "peak_memory_mb", value: peakMemoryMiB(), unit: "MiB",
+            extra: ["rows": rows]
+        ).print()
     }
 }

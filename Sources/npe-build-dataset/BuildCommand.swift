@@ -10,7 +10,8 @@ struct BuildCommand: ParsableCommand {
         abstract: "Simulate N prior draws into DIR/dataset.h5 (resumable shards under DIR/shards/).",
         discussion: """
             Rows depend only on --seed, never on --threads or the MPI rank count: under `mpirun -np N` each rank \
-            computes its own shards (shard k on rank k mod N) with --threads threads, and rank 0 merges. Simulations that return NaN or infinity are kept with \
+            computes its own shards (shard k on rank k mod N) with --threads threads, and rank 0 merges. \
+            Simulations that return NaN or infinity are kept with \
             flag bit 0 set in the 'flags' dataset, counted and reported. After a crash or kill, rerun the same \
             command with --resume.
             """)
@@ -71,10 +72,14 @@ struct BuildCommand: ParsableCommand {
             noiseModel: try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel), rows: rows,
             seed: seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
         let display = ProgressDisplay()
-        let options = DatasetBuildOptions(threads: threads, resume: resume, keepShards: keepShards,
-                                          progressInterval: display.interval)
-        guard let summary = try builder.run(options: options, communicator: communicator,
-                                            progress: communicator.isRoot ? display.show : nil) else { return }
+        let options = DatasetBuildOptions(
+            threads: threads, resume: resume, keepShards: keepShards,
+            progressInterval: display.interval)
+        guard
+            let summary = try builder.run(
+                options: options, communicator: communicator,
+                progress: communicator.isRoot ? display.show : nil)
+        else { return }
         display.finish()
         print(SummaryText.lines(summary))
     }

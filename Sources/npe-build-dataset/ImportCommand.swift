@@ -49,7 +49,8 @@ struct ImportCommand: ParsableCommand {
         }
         if numpy && (theta == nil || x == nil) { throw ValidationError("--theta and --x are both needed") }
         if let from, from.lowercased().hasSuffix(".npy") {
-            throw ValidationError("\(from): for .npy give one file per array: --theta T.npy --x X.npy [--context C.npy]")
+            throw ValidationError(
+                "\(from): for .npy give one file per array: --theta T.npy --x X.npy [--context C.npy]")
         }
     }
 
@@ -59,8 +60,9 @@ struct ImportCommand: ParsableCommand {
             let url = URL(fileURLWithPath: from)
             source = from.lowercased().hasSuffix(".csv") ? .csv(url) : .hdf5(url)
         } else {
-            source = .numpy(theta: URL(fileURLWithPath: theta!), x: URL(fileURLWithPath: x!),
-                            context: context.map { URL(fileURLWithPath: $0) })
+            source = .numpy(
+                theta: URL(fileURLWithPath: theta!), x: URL(fileURLWithPath: x!),
+                context: context.map { URL(fileURLWithPath: $0) })
         }
         let importer = DatasetImporter(
             source: source, prior: try Prior(contentsOfYAML: URL(fileURLWithPath: prior)),

@@ -12,11 +12,14 @@ final class ProgressDisplay {
     func show(_ progress: DatasetBuildProgress) {
         let fraction = progress.totalRows > 0 ? Double(progress.completedRows) / Double(progress.totalRows) : 1
         let eta = progress.estimatedSecondsLeft.map(Self.duration) ?? "--:--"
-        let text = "\(progress.phase.rawValue) \(progress.completedRows)/\(progress.totalRows) rows "
-            + String(format: "%5.1f%%  %.0f rows/s  ETA %@  failures %d", 100 * fraction, progress.rowsPerSecond,
-                     eta, progress.failedRows)
+        let text =
+            "\(progress.phase.rawValue) \(progress.completedRows)/\(progress.totalRows) rows "
+            + String(
+                format: "%5.1f%%  %.0f rows/s  ETA %@  failures %d", 100 * fraction, progress.rowsPerSecond,
+                eta, progress.failedRows)
         if isTerminal {
-            let width = 30, filled = Int((fraction * Double(width)).rounded(.down))
+            let width = 30
+            let filled = Int((fraction * Double(width)).rounded(.down))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             write("\r\u{1B}[2K[\(bar)] \(text)")
             drewBar = true
@@ -36,7 +39,8 @@ final class ProgressDisplay {
 
     static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
-        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+        return total >= 3600
+            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
             : String(format: "%d:%02d", total / 60, total % 60)
     }
 }

@@ -24,7 +24,8 @@ struct SimulateCommand: ParsableCommand {
         let prior = try self.prior.map { try DatasetInputs.prior(at: $0, fallback: entry.defaultPrior) }
         let outcome = try ParameterTableSimulation(simulator: entry.simulator, prior: prior)
             .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out))
-        print("simulated \(outcome.rows) rows into \(out); failures: \(outcome.failedRows)"
-              + (outcome.firstFailure.map { " (first: \($0))" } ?? ""))
+        print(
+            "simulated \(outcome.rows) rows into \(out); failures: \(outcome.failedRows)"
+                + (outcome.firstFailure.map { " (first: \($0))" } ?? ""))
     }
 }

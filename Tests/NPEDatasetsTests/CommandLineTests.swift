@@ -1,13 +1,15 @@
 import Foundation
 import NPEData
-@testable import NPEDatasets
 import NPESimulators
 import Testing
+
+@testable import NPEDatasets
 
 /// End-to-end runs of the built `npe-build-dataset` binary (it sits beside the test bundle in the build directory).
 struct CommandLineTests {
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("npe-build-dataset")
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "npe-build-dataset")
     }
     static var available: Bool { FileManager.default.isExecutableFile(atPath: executable.path) }
 
@@ -17,14 +19,18 @@ struct CommandLineTests {
         process.executableURL = Self.executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 
     private func digest(_ url: URL) throws -> String { try TrainingDatasetReader(contentsOf: url).contentDigest }
@@ -33,12 +39,16 @@ struct CommandLineTests {
     func buildReportsASummaryAndRefusesExistingOutput() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let arguments = ["--simulator", "linear-gaussian", "--rows", "3000", "--out", "datasets/lg", "--seed", "5",
-                         "--threads", "2", "--shard-rows", "700"]
+        let arguments = [
+            "--simulator", "linear-gaussian", "--rows", "3000", "--out", "datasets/lg", "--seed", "5",
+            "--threads", "2", "--shard-rows", "700",
+        ]
         let first = try run(arguments, in: root)
         #expect(first.status == 0, "\(first.err)")
-        for label in ["rows: 3000", "failures: 0", "compression ratio", "time:", "shards: 5 computed, 0 reused",
-                      "content_sha256: "] {
+        for label in [
+            "rows: 3000", "failures: 0", "compression ratio", "time:", "shards: 5 computed, 0 reused",
+            "content_sha256: ",
+        ] {
             #expect(first.out.contains(label), "missing '\(label)' in \(first.out)")
         }
         // stderr is a pipe here, not a terminal: plain progress lines, no carriage returns.
@@ -54,8 +64,11 @@ struct CommandLineTests {
         #expect(try self.digest(dataset) == digest)
 
         // One thread gives the same content.
-        let single = try run(["--simulator", "linear-gaussian", "--rows", "3000", "--out", "one", "--seed", "5",
-                              "--threads", "1", "--shard-rows", "700"], in: root)
+        let single = try run(
+            [
+                "--simulator", "linear-gaussian", "--rows", "3000", "--out", "one", "--seed", "5",
+                "--threads", "1", "--shard-rows", "700",
+            ], in: root)
         #expect(single.status == 0)
         #expect(try self.digest(root.appendingPathComponent("one/dataset.h5")) == digest)
     }
@@ -65,28 +78,51 @@ struct CommandLineTests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try """
-            parameters:
-              - {name: theta_1, prior: {uniform: [0, 1]}}
-              - {name: theta_2, prior: {uniform: [3, 1]}}
-            """.write(to: root.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-        try "{\"gaussianPerBin\": {\"sigma\": \"x\"}}".write(to: root.appendingPathComponent("noise.json"),
-                                                           atomically: true, encoding: .utf8)
+        parameters:
+          - {name: theta_1, prior: {uniform: [0, 1]}}
+          - {name: theta_2, prior: {uniform: [3, 1]}}
+        """.write(to: root.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        try "{\"gaussianPerBin\": {\"sigma\": \"x\"}}".write(
+            to: root.appendingPathComponent("noise.json"),
+            atomically: true, encoding: .utf8)
         let cases: [(String, [String], [String])] = [
-            ("prior range", ["--simulator", "linear-gaussian", "--prior", "bad.yaml", "--rows", "10", "--out", "a"],
-             ["bad.yaml", "theta_2", "prior.uniform"]),
-            ("missing prior file", ["--simulator", "linear-gaussian", "--prior", "nope.yaml", "--rows", "10", "--out", "b"],
-             ["nope.yaml"]),
-            ("unknown simulator", ["--simulator", "taurex", "--rows", "10", "--out", "c"], ["unknown simulator 'taurex'"]),
+            (
+                "prior range", ["--simulator", "linear-gaussian", "--prior", "bad.yaml", "--rows", "10", "--out", "a"],
+                ["bad.yaml", "theta_2", "prior.uniform"]
+            ),
+            (
+                "missing prior file",
+                ["--simulator", "linear-gaussian", "--prior", "nope.yaml", "--rows", "10", "--out", "b"],
+                ["nope.yaml"]
+            ),
+            (
+                "unknown simulator", ["--simulator", "taurex", "--rows", "10", "--out", "c"],
+                ["unknown simulator 'taurex'"]
+            ),
             ("zero rows", ["--simulator", "two-moons", "--rows", "0", "--out", "d"], ["--rows must be positive"]),
-            ("noise model", ["--simulator", "two-moons", "--noise-model", "noise.json", "--rows", "10", "--out", "e"],
-             ["noise.json", "sigma"]),
-            ("resume nothing", ["--simulator", "two-moons", "--rows", "10", "--out", "f", "--resume"], ["nothing to resume"]),
-            ("missing simulator input", ["--simulator", "two-moons", "--prior", "bad.yaml", "--rows", "10", "--out", "g"],
-             ["bad.yaml"]),
-            ("npy import without --theta", ["import", "--from", "t.npy", "--prior", "bad.yaml", "--out", "h"],
-             ["--theta T.npy --x X.npy"]),
-            ("simulate missing column", ["simulate", "--simulator", "two-moons", "--params", "bad.yaml", "--out", "o.csv"],
-             ["bad.yaml"]),
+            (
+                "noise model",
+                ["--simulator", "two-moons", "--noise-model", "noise.json", "--rows", "10", "--out", "e"],
+                ["noise.json", "sigma"]
+            ),
+            (
+                "resume nothing", ["--simulator", "two-moons", "--rows", "10", "--out", "f", "--resume"],
+                ["nothing to resume"]
+            ),
+            (
+                "missing simulator input",
+                ["--simulator", "two-moons", "--prior", "bad.yaml", "--rows", "10", "--out", "g"],
+                ["bad.yaml"]
+            ),
+            (
+                "npy import without --theta", ["import", "--from", "t.npy", "--prior", "bad.yaml", "--out", "h"],
+                ["--theta T.npy --x X.npy"]
+            ),
+            (
+                "simulate missing column",
+                ["simulate", "--simulator", "two-moons", "--params", "bad.yaml", "--out", "o.csv"],
+                ["bad.yaml"]
+            ),
         ]
         for (label, arguments, needles) in cases {
             let result = try run(arguments, in: root)
@@ -119,9 +155,13 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: root) }
         try "parameters:\n  - {name: p, unit: K, prior: {uniform: [0, 10]}}\n"
             .write(to: root.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        try "p,x_0,x_1\n1,0.5,0.25\n2,0.75,0.125\n".write(to: root.appendingPathComponent("pairs.csv"), atomically: true, encoding: .utf8)
-        let result = try run(["import", "--from", "pairs.csv", "--prior", "p.yaml", "--out", "datasets/imp",
-                              "--simulator-name", "petitRADTRANS"], in: root)
+        try "p,x_0,x_1\n1,0.5,0.25\n2,0.75,0.125\n".write(
+            to: root.appendingPathComponent("pairs.csv"), atomically: true, encoding: .utf8)
+        let result = try run(
+            [
+                "import", "--from", "pairs.csv", "--prior", "p.yaml", "--out", "datasets/imp",
+                "--simulator-name", "petitRADTRANS",
+            ], in: root)
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out.contains("rows: 2"))
         let rows = try readAllRows(root.appendingPathComponent("datasets/imp/dataset.h5"))
@@ -135,8 +175,10 @@ struct CommandLineTests {
     func killedBuildResumesToTheSameContent() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let arguments = ["--simulator", "ariel-transmission", "--rows", "3000", "--seed", "11", "--threads", "2",
-                         "--shard-rows", "100"]
+        let arguments = [
+            "--simulator", "ariel-transmission", "--rows", "3000", "--seed", "11", "--threads", "2",
+            "--shard-rows", "100",
+        ]
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments + ["--out", "killed"]
@@ -161,7 +203,9 @@ struct CommandLineTests {
         #expect(straight.status == 0)
         #expect(try digest(store.datasetURL) == digest(root.appendingPathComponent("straight/dataset.h5")))
         // Bitwise, since failed rows hold NaN (which != NaN).
-        let (a, b) = (try readAllRows(store.datasetURL), try readAllRows(root.appendingPathComponent("straight/dataset.h5")))
+        let (a, b) = (
+            try readAllRows(store.datasetURL), try readAllRows(root.appendingPathComponent("straight/dataset.h5"))
+        )
         #expect(a.x.map(\.bitPattern) == b.x.map(\.bitPattern) && a.theta == b.theta && a.flags == b.flags)
     }
 
@@ -177,7 +221,8 @@ struct CommandLineTests {
         let arguments = ["--simulator", "two-moons", "--rows", "5000", "--seed", "9", "--shard-rows", "400"]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.mpirun!)
-        process.arguments = ["--oversubscribe", "-np", "2", Self.executable.path] + arguments
+        process.arguments =
+            ["--oversubscribe", "-np", "2", Self.executable.path] + arguments
             + ["--threads", "1", "--out", "mpi"]
         process.currentDirectoryURL = root
         var environment = ProcessInfo.processInfo.environment
@@ -194,6 +239,8 @@ struct CommandLineTests {
         #expect(output.contains("shards: 13 computed, 0 reused"))
         let local = try run(arguments + ["--threads", "2", "--out", "local"], in: root)
         #expect(local.status == 0)
-        #expect(try digest(root.appendingPathComponent("mpi/dataset.h5")) == digest(root.appendingPathComponent("local/dataset.h5")))
+        #expect(
+            try digest(root.appendingPathComponent("mpi/dataset.h5"))
+                == digest(root.appendingPathComponent("local/dataset.h5")))
     }
 }

@@ -1,14 +1,18 @@
 import Foundation
 import NPEData
-@testable import NPEDatasets
 import NPESimulators
 import Testing
 
+@testable import NPEDatasets
+
 struct DatasetBuilderTests {
-    private func build(_ simulator: any Simulator, prior: Prior, rows: Int, seed: UInt64 = 7, shardRows: Int,
-                       into directory: URL, options: DatasetBuildOptions) throws -> DatasetBuildSummary {
-        let builder = try DatasetBuilder(prior: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: seed,
-                                         directory: directory, shardRows: shardRows)
+    private func build(
+        _ simulator: any Simulator, prior: Prior, rows: Int, seed: UInt64 = 7, shardRows: Int,
+        into directory: URL, options: DatasetBuildOptions
+    ) throws -> DatasetBuildSummary {
+        let builder = try DatasetBuilder(
+            prior: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: seed,
+            directory: directory, shardRows: shardRows)
         return try #require(try builder.run(options: options))
     }
 
@@ -16,18 +20,21 @@ struct DatasetBuilderTests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let problem = LinearGaussianProblem.standard()
-        let one = try build(problem, prior: problem.prior, rows: 1000, shardRows: 96,
-                            into: root.appendingPathComponent("one"), options: .init(threads: 1))
-        let three = try build(problem, prior: problem.prior, rows: 1000, shardRows: 96,
-                              into: root.appendingPathComponent("three"), options: .init(threads: 3))
+        let one = try build(
+            problem, prior: problem.prior, rows: 1000, shardRows: 96,
+            into: root.appendingPathComponent("one"), options: .init(threads: 1))
+        let three = try build(
+            problem, prior: problem.prior, rows: 1000, shardRows: 96,
+            into: root.appendingPathComponent("three"), options: .init(threads: 3))
         #expect(one.contentDigest == three.contentDigest)
         #expect(try readAllRows(one.datasetURL) == readAllRows(three.datasetURL))
         // The shards are gone after a successful merge, and the dataset verifies.
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("one/shards").path))
         try TrainingDatasetReader(contentsOf: one.datasetURL).verifyContentDigest()
         // Another seed gives other rows.
-        let other = try build(problem, prior: problem.prior, rows: 1000, seed: 8, shardRows: 96,
-                              into: root.appendingPathComponent("other"), options: .init(threads: 2))
+        let other = try build(
+            problem, prior: problem.prior, rows: 1000, seed: 8, shardRows: 96,
+            into: root.appendingPathComponent("other"), options: .init(threads: 2))
         #expect(other.contentDigest != one.contentDigest)
     }
 
@@ -35,7 +42,8 @@ struct DatasetBuilderTests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let problem = LinearGaussianProblem.standard()
-        let summary = try build(problem, prior: problem.prior, rows: 300, shardRows: 64, into: root, options: .init(threads: 2))
+        let summary = try build(
+            problem, prior: problem.prior, rows: 300, shardRows: 64, into: root, options: .init(threads: 2))
         let rows = try readAllRows(summary.datasetURL)
         for row in [0, 131, 299] {
             let theta = rows.theta[row * 5..<(row + 1) * 5].map(Double.init)
@@ -56,13 +64,15 @@ struct DatasetBuilderTests {
     @Test func failedSimulationsAreFlaggedCountedAndKept() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let summary = try build(FlakySimulator(), prior: FlakySimulator.prior, rows: 2000, shardRows: 300, into: root,
-                                options: .init(threads: 2))
+        let summary = try build(
+            FlakySimulator(), prior: FlakySimulator.prior, rows: 2000, shardRows: 300, into: root,
+            options: .init(threads: 2))
         let rows = try readAllRows(summary.datasetURL)
         let flags = try #require(rows.flags)
         var expectedFailures = 0
         for row in 0..<2000 {
-            let a = rows.theta[row * 2], b = rows.theta[row * 2 + 1]
+            let a = rows.theta[row * 2]
+            let b = rows.theta[row * 2 + 1]
             // Float32 storage can move a draw across a threshold only within one ulp (6e-8) of it.
             let shouldFail = a < -0.9 || a > 0.8 || b > 0.9
             if shouldFail { expectedFailures += 1 }
@@ -81,15 +91,18 @@ struct DatasetBuilderTests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let problem = LinearGaussianProblem.standard()
-        let summary = try build(problem, prior: problem.prior, rows: 50, shardRows: 20, into: root, options: .init(threads: 1))
+        let summary = try build(
+            problem, prior: problem.prior, rows: 50, shardRows: 20, into: root, options: .init(threads: 1))
         let before = try Data(contentsOf: summary.datasetURL)
         #expect(throws: DatasetBuildError.outputExists(path: root.standardizedFileURL.path)) {
-            _ = try build(problem, prior: problem.prior, rows: 50, shardRows: 20, into: root, options: .init(threads: 1))
+            _ = try build(
+                problem, prior: problem.prior, rows: 50, shardRows: 20, into: root, options: .init(threads: 1))
         }
         #expect(try Data(contentsOf: summary.datasetURL) == before)
         // Resuming a finished build changes nothing and reports the same digest.
-        let again = try build(problem, prior: problem.prior, rows: 50, shardRows: 20, into: root,
-                              options: .init(threads: 1, resume: true))
+        let again = try build(
+            problem, prior: problem.prior, rows: 50, shardRows: 20, into: root,
+            options: .init(threads: 1, resume: true))
         #expect(again.contentDigest == summary.contentDigest)
         #expect(again.shardsComputed == 0)
         #expect(try Data(contentsOf: summary.datasetURL) == before)
@@ -100,16 +113,18 @@ struct DatasetBuilderTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let problem = LinearGaussianProblem.standard()
         #expect(throws: DatasetBuildError.nothingToResume(path: root.standardizedFileURL.path)) {
-            _ = try build(problem, prior: problem.prior, rows: 50, shardRows: 20, into: root,
-                          options: .init(threads: 1, resume: true))
+            _ = try build(
+                problem, prior: problem.prior, rows: 50, shardRows: 20, into: root,
+                options: .init(threads: 1, resume: true))
         }
     }
 
     @Test func aPriorMissingASimulatorInputIsNamed() throws {
         let prior = try Prior(yaml: "parameters:\n  - {name: a, prior: {uniform: [0, 1]}}\n", source: "short.yaml")
         #expect {
-            _ = try DatasetBuilder(prior: prior, simulator: FlakySimulator(), noiseModel: .none, rows: 10, seed: 1,
-                                   directory: URL(fileURLWithPath: "/tmp/unused"))
+            _ = try DatasetBuilder(
+                prior: prior, simulator: FlakySimulator(), noiseModel: .none, rows: 10, seed: 1,
+                directory: URL(fileURLWithPath: "/tmp/unused"))
         } throws: { error in
             "\(error)".contains("short.yaml") && "\(error)".contains("b")
         }

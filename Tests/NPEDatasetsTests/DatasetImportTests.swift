@@ -1,20 +1,23 @@
 import Foundation
 import NPEData
-@testable import NPEDatasets
 import NPESimulators
 import Testing
+
+@testable import NPEDatasets
 
 struct DatasetImportTests {
     private let prior = FlakySimulator.prior  // theta a, b ∈ (−1, 1); context g ∈ [1, 10]
 
     private func invalidInput(_ error: any Error) -> (file: String, location: String, reason: String)? {
-        guard case let .invalidInput(file, location, reason) = error as? DatasetBuildError else { return nil }
+        guard case .invalidInput(let file, let location, let reason) = error as? DatasetBuildError else { return nil }
         return (file, location, reason)
     }
 
     /// Writes a float64 HDF5 file with `theta`, `x`, `context` (and nothing ExoNPE-specific) through NPEData.
-    private func writePairs(to url: URL, rows: Int, thetaColumns: Int = 2, xRows: Int? = nil,
-                            poison: (dataset: String, row: Int)? = nil) throws -> (theta: [Double], x: [Double]) {
+    private func writePairs(
+        to url: URL, rows: Int, thetaColumns: Int = 2, xRows: Int? = nil,
+        poison: (dataset: String, row: Int)? = nil
+    ) throws -> (theta: [Double], x: [Double]) {
         let theta = (0..<rows * thetaColumns).map { 0.9 * sin(Double($0)) }
         var x = (0..<(xRows ?? rows) * 4).map { cos(Double($0)) * 1e-2 }
         if let poison, poison.dataset == "x" { x[poison.row * 4 + 2] = .nan }
@@ -33,8 +36,10 @@ struct DatasetImportTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let source = root.appendingPathComponent("pairs.h5")
         let (theta, x) = try writePairs(to: source, rows: 1234)
-        let summary = try DatasetImporter(source: .hdf5(source), prior: prior, simulatorName: "taurex",
-                                          simulatorVersion: "3.1").importDataset(into: root.appendingPathComponent("ds"))
+        let summary = try DatasetImporter(
+            source: .hdf5(source), prior: prior, simulatorName: "taurex",
+            simulatorVersion: "3.1"
+        ).importDataset(into: root.appendingPathComponent("ds"))
         #expect(summary.rows == 1234)
         let rows = try readAllRows(summary.datasetURL)
         #expect(rows.theta == theta.map(Float.init))
@@ -48,7 +53,8 @@ struct DatasetImportTests {
         try reader.verifyContentDigest()
         // Never over an existing dataset.
         #expect(throws: DatasetBuildError.outputExists(path: summary.datasetURL.path)) {
-            _ = try DatasetImporter(source: .hdf5(source), prior: prior).importDataset(into: root.appendingPathComponent("ds"))
+            _ = try DatasetImporter(source: .hdf5(source), prior: prior).importDataset(
+                into: root.appendingPathComponent("ds"))
         }
     }
 
@@ -58,23 +64,29 @@ struct DatasetImportTests {
         let mismatched = root.appendingPathComponent("mismatched.h5")
         _ = try writePairs(to: mismatched, rows: 10, xRows: 9)
         #expect {
-            _ = try DatasetImporter(source: .hdf5(mismatched), prior: prior).importDataset(into: root.appendingPathComponent("a"))
+            _ = try DatasetImporter(source: .hdf5(mismatched), prior: prior).importDataset(
+                into: root.appendingPathComponent("a"))
         } throws: { error in
-            invalidInput(error).map { $0.file == mismatched.path && $0.location == "dataset 'x'" && $0.reason.contains("9 rows") } ?? false
+            invalidInput(error).map {
+                $0.file == mismatched.path && $0.location == "dataset 'x'" && $0.reason.contains("9 rows")
+            } ?? false
         }
         let poisoned = root.appendingPathComponent("nan.h5")
         _ = try writePairs(to: poisoned, rows: 10, poison: ("x", 7))
         #expect {
-            _ = try DatasetImporter(source: .hdf5(poisoned), prior: prior).importDataset(into: root.appendingPathComponent("b"))
+            _ = try DatasetImporter(source: .hdf5(poisoned), prior: prior).importDataset(
+                into: root.appendingPathComponent("b"))
         } throws: { error in
-            invalidInput(error).map { $0.location == "dataset 'x' row 7 column 2" && $0.reason.contains("not finite") } ?? false
+            invalidInput(error).map { $0.location == "dataset 'x' row 7 column 2" && $0.reason.contains("not finite") }
+                ?? false
         }
         // Nothing was published for the failed import.
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("b/dataset.h5").path))
         let wide = root.appendingPathComponent("wide.h5")
         _ = try writePairs(to: wide, rows: 10, thetaColumns: 3)
         #expect {
-            _ = try DatasetImporter(source: .hdf5(wide), prior: prior).importDataset(into: root.appendingPathComponent("c"))
+            _ = try DatasetImporter(source: .hdf5(wide), prior: prior).importDataset(
+                into: root.appendingPathComponent("c"))
         } throws: { error in
             invalidInput(error).map { $0.location == "dataset 'theta'" && $0.reason.contains("3 columns") } ?? false
         }
@@ -84,7 +96,8 @@ struct DatasetImportTests {
         _ = try file.root().createDataset("x", values: [Double](repeating: 0, count: 8), shape: [2, 4])
         try file.commit()
         #expect {
-            _ = try DatasetImporter(source: .hdf5(wrongType), prior: prior).importDataset(into: root.appendingPathComponent("d"))
+            _ = try DatasetImporter(source: .hdf5(wrongType), prior: prior).importDataset(
+                into: root.appendingPathComponent("d"))
         } throws: { error in
             invalidInput(error).map { $0.location == "dataset 'theta'" && $0.reason.contains("int64") } ?? false
         }
@@ -94,8 +107,10 @@ struct DatasetImportTests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let good = root.appendingPathComponent("good.csv")
-        try "b,a,g,x_0,x_1\n0.5,-0.25,2,1e-3,2e-3\n# a comment\n0.1,0.2,3,3e-3,4e-3\n".write(to: good, atomically: true, encoding: .utf8)
-        let summary = try DatasetImporter(source: .csv(good), prior: prior).importDataset(into: root.appendingPathComponent("ok"))
+        try "b,a,g,x_0,x_1\n0.5,-0.25,2,1e-3,2e-3\n# a comment\n0.1,0.2,3,3e-3,4e-3\n".write(
+            to: good, atomically: true, encoding: .utf8)
+        let summary = try DatasetImporter(source: .csv(good), prior: prior).importDataset(
+            into: root.appendingPathComponent("ok"))
         let rows = try readAllRows(summary.datasetURL)
         #expect(rows.theta == [-0.25, 0.5, 0.2, 0.1])  // reordered to the prior's a, b
         #expect(rows.x == [1e-3, 2e-3, 3e-3, 4e-3])
@@ -113,9 +128,11 @@ struct DatasetImportTests {
             let url = root.appendingPathComponent("bad\(index).csv")
             try text.write(to: url, atomically: true, encoding: .utf8)
             #expect {
-                _ = try DatasetImporter(source: .csv(url), prior: prior).importDataset(into: root.appendingPathComponent("bad\(index)"))
+                _ = try DatasetImporter(source: .csv(url), prior: prior).importDataset(
+                    into: root.appendingPathComponent("bad\(index)"))
             } throws: { error in
-                invalidInput(error).map { $0.file == url.path && $0.location == location && $0.reason.contains(reason) } ?? false
+                invalidInput(error).map { $0.file == url.path && $0.location == location && $0.reason.contains(reason) }
+                    ?? false
             }
         }
     }
@@ -126,7 +143,8 @@ struct DatasetImportTests {
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        var data = Data(
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
         data.append(Data(header.utf8))
         for value in values {
             if descr == "<f4" {
@@ -143,7 +161,8 @@ struct DatasetImportTests {
     @Test func numpyImportAndErrors() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let theta = root.appendingPathComponent("theta.npy"), x = root.appendingPathComponent("x.npy")
+        let theta = root.appendingPathComponent("theta.npy")
+        let x = root.appendingPathComponent("x.npy")
         let context = root.appendingPathComponent("g.npy")
         try writeNumpy([0.1, 0.2, -0.3, 0.4, 0.5, 0.6], shape: [3, 2], to: theta)
         try writeNumpy((0..<9).map { Double($0) }, shape: [3, 3], to: x, descr: "<f4")

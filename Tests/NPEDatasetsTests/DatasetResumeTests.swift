@@ -1,16 +1,18 @@
 import Foundation
 import NPEData
-@testable import NPEDatasets
 import NPESimulators
 import Testing
+
+@testable import NPEDatasets
 
 /// Interrupted builds: an injected stop after a few shards, a torn temporary file, a damaged shard, a changed request.
 struct DatasetResumeTests {
     private let problem = LinearGaussianProblem.standard()
 
     private func builder(_ directory: URL, seed: UInt64 = 3, rows: Int = 900) throws -> DatasetBuilder {
-        try DatasetBuilder(prior: problem.prior, simulator: problem, noiseModel: problem.noiseModel, rows: rows,
-                           seed: seed, directory: directory, shardRows: 100)
+        try DatasetBuilder(
+            prior: problem.prior, simulator: problem, noiseModel: problem.noiseModel, rows: rows,
+            seed: seed, directory: directory, shardRows: 100)
     }
 
     /// Stops the build after `shards` shards have been started (the continuation check runs once per shard).
@@ -25,7 +27,8 @@ struct DatasetResumeTests {
     func resumeAfterInterruptionEqualsAnUninterruptedRun(threads: Int) throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let straight = try #require(try builder(root.appendingPathComponent("straight")).run(options: .init(threads: 2)))
+        let straight = try #require(
+            try builder(root.appendingPathComponent("straight")).run(options: .init(threads: 2)))
 
         let resumed = root.appendingPathComponent("resumed")
         try interruptedRun(resumed, afterShards: 4, threads: threads)
@@ -34,7 +37,8 @@ struct DatasetResumeTests {
         #expect(published.count == 4)
         #expect(!FileManager.default.fileExists(atPath: store.datasetURL.path))
         // A torn write of the next shard, as a kill -9 mid-write leaves it: only ever a temporary name.
-        try Data(repeating: 0xAB, count: 1234).write(to: store.shardDirectory.appendingPathComponent(".shard-000007.h5.1.partial"))
+        try Data(repeating: 0xAB, count: 1234).write(
+            to: store.shardDirectory.appendingPathComponent(".shard-000007.h5.1.partial"))
 
         let summary = try #require(try builder(resumed).run(options: .init(threads: threads, resume: true)))
         #expect(summary.shardsReused == 4)
@@ -59,14 +63,15 @@ struct DatasetResumeTests {
         #expect {
             try builder(root).run(options: .init(threads: 1, resume: true))
         } throws: { error in
-            guard case let .corruptShard(file, _) = error as? DatasetBuildError else { return false }
+            guard case .corruptShard(let file, _) = error as? DatasetBuildError else { return false }
             return file == damaged.path
         }
         #expect(store.hasShard(0) && store.hasShard(1) && store.hasShard(2))
         // Following the message's advice (delete the file, resume) finishes the job with the right content.
         try FileManager.default.removeItem(at: damaged)
         let summary = try #require(try builder(root).run(options: .init(threads: 2, resume: true)))
-        let straight = try #require(try builder(root.appendingPathComponent("straight")).run(options: .init(threads: 1)))
+        let straight = try #require(
+            try builder(root.appendingPathComponent("straight")).run(options: .init(threads: 1)))
         #expect(summary.contentDigest == straight.contentDigest)
     }
 
@@ -78,8 +83,9 @@ struct DatasetResumeTests {
         try builder(root.appendingPathComponent("seed9"), seed: 9).run(options: .init(threads: 1, keepShards: true))
         let store = DatasetShardStore(directory: root)
         try FileManager.default.removeItem(at: store.shardURL(0))
-        try FileManager.default.copyItem(at: DatasetShardStore(directory: root.appendingPathComponent("seed9")).shardURL(0),
-                                         to: store.shardURL(0))
+        try FileManager.default.copyItem(
+            at: DatasetShardStore(directory: root.appendingPathComponent("seed9")).shardURL(0),
+            to: store.shardURL(0))
         #expect {
             try builder(root).run(options: .init(threads: 1, resume: true))
         } throws: { error in
@@ -95,7 +101,8 @@ struct DatasetResumeTests {
         #expect(throws: DatasetBuildError.planMismatch(file: manifest, field: "seed", saved: "3", requested: "4")) {
             try builder(root, seed: 4).run(options: .init(threads: 1, resume: true))
         }
-        #expect(throws: DatasetBuildError.planMismatch(file: manifest, field: "rows", saved: "900", requested: "1000")) {
+        #expect(throws: DatasetBuildError.planMismatch(file: manifest, field: "rows", saved: "900", requested: "1000"))
+        {
             try builder(root, rows: 1000).run(options: .init(threads: 1, resume: true))
         }
     }
@@ -105,5 +112,10 @@ struct DatasetResumeTests {
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func next() -> Int { lock.withLock { defer { value += 1 }; return value } }
+    func next() -> Int {
+        lock.withLock {
+            defer { value += 1 }
+            return value
+        }
+    }
 }

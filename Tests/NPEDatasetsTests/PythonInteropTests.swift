@@ -1,8 +1,9 @@
 import Foundation
 import NPEData
-@testable import NPEDatasets
 import NPESimulators
 import Testing
+
+@testable import NPEDatasets
 
 /// h5py + hdf5plugin as independent clients: they write pairs we import, and read a dataset we build.
 /// Runs when EXONPE_PYTHON points at a Python with numpy, h5py and hdf5plugin (scripts/test sets it).
@@ -57,8 +58,9 @@ struct PythonInteropTests {
     func h5pyReadsABuiltDatasetAndItsDigest() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let builder = try DatasetBuilder(prior: FlakySimulator.prior, simulator: FlakySimulator(), noiseModel: .none,
-                                         rows: 3000, seed: 2, directory: root, shardRows: 1000)
+        let builder = try DatasetBuilder(
+            prior: FlakySimulator.prior, simulator: FlakySimulator(), noiseModel: .none,
+            rows: 3000, seed: 2, directory: root, shardRows: 1000)
         let summary = try #require(try builder.run(options: .init(threads: 2)))
         // The digest recipe of docs/dataset-format.md, computed by numpy, and the failure count from the flags.
         let script = """
@@ -66,13 +68,15 @@ struct PythonInteropTests {
             f = h5py.File(sys.argv[1], 'r')
             t, x, c, fl = f['theta'][:], f['x'][:], f['context'][:], f['flags'][:]
             n = t.shape[0]
-            rows = np.concatenate([a.astype('<f4').view('u1').reshape(n, -1) for a in (t, x, c)] + [fl.reshape(n, 1)], axis=1)
+            parts = [a.astype('<f4').view('u1').reshape(n, -1) for a in (t, x, c)] + [fl.reshape(n, 1)]
+            rows = np.concatenate(parts, axis=1)
             print(hashlib.sha256(rows.tobytes()).hexdigest() == f.attrs['content_sha256'], int((fl & 1).sum()),
                   json.loads(f.attrs['parameter_names']), f['x'].chunks[0])
             """
         let read = try runPython(script, [summary.datasetURL.path])
         #expect(read.status == 0, "\(read.output)")
-        #expect(read.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(
+            read.output.trimmingCharacters(in: .whitespacesAndNewlines)
                 == "True \(summary.failedRows) ['a', 'b'] \(builder.plan.chunkRows)")
     }
 }

@@ -19,19 +19,21 @@ struct FlakySimulator: Simulator {
     var outputCount: Int { 3 }
 
     func simulate(_ inputs: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) throws {
-        let a = inputs[0], b = inputs[1]
+        let a = inputs[0]
+        let b = inputs[1]
         if a < -0.9 { throw SimulatorError.inputOutOfDomain(input: "a", value: a, reason: "below -0.9 on purpose") }
         output[0] = b > 0.9 ? .infinity : a + b
         output[1] = a * b
         output[2] = a > 0.8 ? .nan : sin(a)
     }
 
-    static let prior = try! Prior(yaml: """
-        parameters:
-          - {name: a, prior: {uniform: [-1, 1]}}
-          - {name: b, prior: {uniform: [-1, 1]}}
-          - {name: g, unit: K, context: true, prior: {log_uniform: [1, 10]}}
-        """, source: "flaky.yaml")
+    static let prior = try! Prior(
+        yaml: """
+            parameters:
+              - {name: a, prior: {uniform: [-1, 1]}}
+              - {name: b, prior: {uniform: [-1, 1]}}
+              - {name: g, unit: K, context: true, prior: {log_uniform: [1, 10]}}
+            """, source: "flaky.yaml")
 }
 
 /// Every row of a dataset, for exact comparisons.

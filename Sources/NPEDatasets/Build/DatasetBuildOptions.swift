@@ -14,9 +14,11 @@ public struct DatasetBuildOptions: Sendable {
     /// throws ``DatasetBuildError/interrupted(completedShards:totalShards:)``, leaving the shards for `--resume`.
     public var shouldContinue: @Sendable () -> Bool
 
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, resume: Bool = false,
-                keepShards: Bool = false, progressInterval: Double = 0.5,
-                shouldContinue: @escaping @Sendable () -> Bool = { true }) {
+    public init(
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, resume: Bool = false,
+        keepShards: Bool = false, progressInterval: Double = 0.5,
+        shouldContinue: @escaping @Sendable () -> Bool = { true }
+    ) {
         self.threads = threads
         self.resume = resume
         self.keepShards = keepShards

@@ -44,9 +44,13 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
     ///   - shardRows: rows per shard; nil uses one HDF5 chunk (about 1 MiB of `x`), so a resumed build loses at most
     ///     one shard per thread of work.
     /// - Throws: ``DatasetBuildError/invalidArgument(field:reason:)`` for non-positive sizes.
-    public init(prior: Prior, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
-                shardRows: Int? = nil, createdAt: Date = Date()) throws {
-        guard rows > 0 else { throw DatasetBuildError.invalidArgument(field: "rows", reason: "\(rows) is not positive") }
+    public init(
+        prior: Prior, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
+        shardRows: Int? = nil, createdAt: Date = Date()
+    ) throws {
+        guard rows > 0 else {
+            throw DatasetBuildError.invalidArgument(field: "rows", reason: "\(rows) is not positive")
+        }
         let chunk = max(1, HDF5DatasetOptions.targetChunkByteCount / (4 * max(simulator.outputCount, 1)))
         let perShard = shardRows ?? chunk
         guard perShard > 0 else {
@@ -107,10 +111,18 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
     // MARK: - Manifest file
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", rows, seed, shardRows = "shard_rows", chunkRows = "chunk_rows"
-        case priorJSON = "prior", priorSHA256 = "prior_sha256", simulatorName = "simulator_name"
-        case simulatorVersion = "simulator_version", simulatorConfigurationJSON = "simulator_config"
-        case noiseModelJSON = "noise_model", createdAt = "created"
+        case format
+        case formatVersion = "format_version"
+        case rows, seed
+        case shardRows = "shard_rows"
+        case chunkRows = "chunk_rows"
+        case priorJSON = "prior"
+        case priorSHA256 = "prior_sha256"
+        case simulatorName = "simulator_name"
+        case simulatorVersion = "simulator_version"
+        case simulatorConfigurationJSON = "simulator_config"
+        case noiseModelJSON = "noise_model"
+        case createdAt = "created"
     }
 
     /// Reads and checks a manifest.
@@ -126,10 +138,12 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
             throw DatasetBuildError.invalidPlan(file: url.path, reason: "field 'format' is '\(format)'")
         }
         guard formatVersion == 1 else {
-            throw DatasetBuildError.invalidPlan(file: url.path, reason: "field 'format_version' \(formatVersion) unknown")
+            throw DatasetBuildError.invalidPlan(
+                file: url.path, reason: "field 'format_version' \(formatVersion) unknown")
         }
         guard rows > 0, shardRows > 0, chunkRows > 0 else {
-            throw DatasetBuildError.invalidPlan(file: url.path, reason: "fields 'rows', 'shard_rows', 'chunk_rows' must be positive")
+            throw DatasetBuildError.invalidPlan(
+                file: url.path, reason: "fields 'rows', 'shard_rows', 'chunk_rows' must be positive")
         }
     }
 

@@ -26,11 +26,14 @@ public final class DatasetBuilder {
     /// Prepares a build of `rows` rows into `directory` (`datasets/NAME`).
     ///
     /// - Throws: ``PriorError`` when the prior lacks a simulator input; ``DatasetBuildError`` for bad sizes.
-    public init(prior: Prior, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
-                directory: URL, shardRows: Int? = nil) throws {
+    public init(
+        prior: Prior, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
+        directory: URL, shardRows: Int? = nil
+    ) throws {
         generator = try DatasetRowGenerator(prior: prior, simulator: simulator, seed: seed)
-        plan = try DatasetBuildPlan(prior: prior, simulator: simulator, noiseModel: noiseModel, rows: rows, seed: seed,
-                                    shardRows: shardRows)
+        plan = try DatasetBuildPlan(
+            prior: prior, simulator: simulator, noiseModel: noiseModel, rows: rows, seed: seed,
+            shardRows: shardRows)
         store = DatasetShardStore(directory: directory)
     }
 
@@ -40,9 +43,11 @@ public final class DatasetBuilder {
     /// - Throws: ``DatasetBuildError`` (existing output without resume, plan mismatch, corrupt shard, interruption),
     ///   or the storage error of a failed write. Published shards are never deleted by a failure.
     @discardableResult
-    public func run(options: DatasetBuildOptions = DatasetBuildOptions(),
-                    communicator: Communicator = LocalCommunicator(),
-                    progress: ((DatasetBuildProgress) -> Void)? = nil) throws -> DatasetBuildSummary? {
+    public func run(
+        options: DatasetBuildOptions = DatasetBuildOptions(),
+        communicator: Communicator = LocalCommunicator(),
+        progress: ((DatasetBuildProgress) -> Void)? = nil
+    ) throws -> DatasetBuildSummary? {
         guard options.threads >= 1 else {
             throw DatasetBuildError.invalidArgument(field: "threads", reason: "\(options.threads) is not positive")
         }
@@ -51,30 +56,36 @@ public final class DatasetBuilder {
         var outcome: Result<Bool, Error> = .success(false)
         if communicator.isRoot { outcome = Result { try prepare(resume: options.resume) } }
         var status: Int64 = 0
-        if case let .success(finished) = outcome { status = finished ? 1 : 0 } else { status = -1 }
+        if case .success(let finished) = outcome { status = finished ? 1 : 0 } else { status = -1 }
         try withUnsafeMutableBytes(of: &status) { try communicator.broadcast($0, root: 0) }
-        if case let .failure(error) = outcome { throw error }
+        if case .failure(let error) = outcome { throw error }
         guard status >= 0 else {
-            throw DatasetBuildError.invalidPlan(file: store.manifestURL.path, reason: "rank 0 failed to prepare the build")
+            throw DatasetBuildError.invalidPlan(
+                file: store.manifestURL.path, reason: "rank 0 failed to prepare the build")
         }
         if status == 1 {
             return communicator.isRoot ? try summarizeExisting(start: start, keepShards: options.keepShards) : nil
         }
         if !communicator.isRoot {
-            try DatasetBuildPlan(contentsOf: store.manifestURL).requireSameRequest(as: plan, file: store.manifestURL.path)
+            try DatasetBuildPlan(contentsOf: store.manifestURL).requireSameRequest(
+                as: plan, file: store.manifestURL.path)
         }
 
         let owned = (0..<plan.shardCount).filter { $0 % communicator.size == communicator.rank }
         let missing = owned.filter { !store.hasShard($0) }
         let reusedRows = owned.filter { store.hasShard($0) }.reduce(0) { $0 + plan.rowRange(ofShard: $1).count }
-        let workers = DatasetShardWorkers(generator: generator, plan: plan, store: store,
-                                          metadata: generator.metadata(for: plan), shards: missing)
-        try workers.run(threads: options.threads, interval: options.progressInterval,
-                        shouldContinue: options.shouldContinue) { done, failed, seconds in
-            progress?(DatasetBuildProgress(
-                phase: .simulating, completedRows: reusedRows + done,
-                totalRows: owned.reduce(0) { $0 + plan.rowRange(ofShard: $1).count }, failedRows: failed,
-                elapsedSeconds: seconds, rowsPerSecond: seconds > 0 ? Double(done) / seconds : 0))
+        let workers = DatasetShardWorkers(
+            generator: generator, plan: plan, store: store,
+            metadata: generator.metadata(for: plan), shards: missing)
+        try workers.run(
+            threads: options.threads, interval: options.progressInterval,
+            shouldContinue: options.shouldContinue
+        ) { done, failed, seconds in
+            progress?(
+                DatasetBuildProgress(
+                    phase: .simulating, completedRows: reusedRows + done,
+                    totalRows: owned.reduce(0) { $0 + plan.rowRange(ofShard: $1).count }, failedRows: failed,
+                    elapsedSeconds: seconds, rowsPerSecond: seconds > 0 ? Double(done) / seconds : 0))
         }
         // Totals over ranks (in rank order, so deterministic): shards computed, thread-seconds simulating and storing.
         let threadSeconds = workers.threadSeconds
@@ -138,11 +149,13 @@ public final class DatasetBuilder {
         let reader = try TrainingDatasetReader(contentsOf: store.datasetURL)
         defer { try? reader.close() }
         guard reader.rowCount == plan.rows, reader.metadata.seed == plan.seed else {
-            throw DatasetBuildError.planMismatch(file: store.datasetURL.path, field: "row_count/seed",
-                                                 saved: "\(reader.rowCount)/\(reader.metadata.seed)",
-                                                 requested: "\(plan.rows)/\(plan.seed)")
+            throw DatasetBuildError.planMismatch(
+                file: store.datasetURL.path, field: "row_count/seed",
+                saved: "\(reader.rowCount)/\(reader.metadata.seed)",
+                requested: "\(plan.rows)/\(plan.seed)")
         }
-        var failed = 0, firstFailed: Int?
+        var failed = 0
+        var firstFailed: Int?
         for chunk in 0..<reader.chunkCount {
             let rows = try reader.readChunk(chunk)
             for (offset, flag) in (rows.flags ?? []).enumerated() where flag != 0 {
@@ -155,6 +168,7 @@ public final class DatasetBuilder {
         return DatasetBuildSummary(
             datasetURL: store.datasetURL, rows: reader.rowCount, failedRows: failed, firstFailedRow: firstFailed,
             firstError: nil, fileBytes: bytes, uncompressedBytes: uncompressedBytes, shardsComputed: 0,
-            shardsReused: plan.shardCount, contentDigest: reader.contentDigest, seconds: Date().timeIntervalSince(start))
+            shardsReused: plan.shardCount, contentDigest: reader.contentDigest, seconds: Date().timeIntervalSince(start)
+        )
     }
 }

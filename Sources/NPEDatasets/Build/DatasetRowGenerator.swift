@@ -46,7 +46,10 @@ public struct DatasetRowGenerator: Sendable {
 
     /// Generates `rows` (row-major theta [k, D], x [k, M], context [k, A] or nil when A = 0, flags [k]).
     public func generate(rows: Range<Int>) -> Block {
-        let k = rows.count, d = thetaCount, a = contextCount, m = outputCount
+        let k = rows.count
+        let d = thetaCount
+        let a = contextCount
+        let m = outputCount
         var theta = [Float](repeating: 0, count: k * d)
         var x = [Float](repeating: 0, count: k * m)
         var context = [Float](repeating: 0, count: k * a)
@@ -87,16 +90,19 @@ public struct DatasetRowGenerator: Sendable {
                 failures += 1
             }
         }
-        return Block(rows: TrainingRows(rows: rows, theta: theta, x: x, context: a == 0 ? nil : context, flags: flags),
-                     failureCount: failures, firstError: firstError)
+        return Block(
+            rows: TrainingRows(rows: rows, theta: theta, x: x, context: a == 0 ? nil : context, flags: flags),
+            failureCount: failures, firstError: firstError)
     }
 
     /// The dataset metadata for a plan: theta and context names and units from the prior, the simulator's grid
-    /// (or the feature index 0…M−1 with width 1 when its output is not a spectrum), identity and noise from the plan.
+    /// (or the feature index 0…M−1 with width 1 when its output is not a spectrum), identity and noise from the
+    /// plan.
     public func metadata(for plan: DatasetBuildPlan) -> TrainingDatasetMetadata {
         let grid = simulator.spectralGrid
         return TrainingDatasetMetadata(
-            parameterNames: prior.thetaNames, parameterUnits: prior.thetaIndices.map { prior.parameters[$0].unit ?? "" },
+            parameterNames: prior.thetaNames,
+            parameterUnits: prior.thetaIndices.map { prior.parameters[$0].unit ?? "" },
             priorJSON: plan.priorJSON, contextNames: prior.contextNames,
             wavelength: grid?.wavelengths ?? (0..<outputCount).map(Double.init),
             binWidth: grid?.binWidths ?? Array(repeating: 1, count: outputCount),

@@ -20,11 +20,13 @@ struct DatasetShardMerger {
     }
 
     func merge(interval: Double, progress: ((DatasetBuildProgress) -> Void)?) throws -> Result {
-        let writer = try TrainingDatasetWriter(creatingAt: store.datasetURL, metadata: metadata, storesFlags: true,
-                                               chunkRows: plan.chunkRows, replacingExisting: false)
+        let writer = try TrainingDatasetWriter(
+            creatingAt: store.datasetURL, metadata: metadata, storesFlags: true,
+            chunkRows: plan.chunkRows, replacingExisting: false)
         let start = DispatchTime.now().uptimeNanoseconds
         var lastReport = 0.0
-        var failed = 0, firstFailed: Int?
+        var failed = 0
+        var firstFailed: Int?
         do {
             for shard in 0..<plan.shardCount {
                 let reader = try store.openVerifiedShard(shard, plan: plan)
@@ -41,9 +43,10 @@ struct DatasetShardMerger {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 if let progress, seconds - lastReport >= interval || shard == plan.shardCount - 1 {
                     lastReport = seconds
-                    progress(DatasetBuildProgress(
-                        phase: .merging, completedRows: writer.rowCount, totalRows: plan.rows, failedRows: failed,
-                        elapsedSeconds: seconds, rowsPerSecond: Double(writer.rowCount) / max(seconds, 1e-9)))
+                    progress(
+                        DatasetBuildProgress(
+                            phase: .merging, completedRows: writer.rowCount, totalRows: plan.rows, failedRows: failed,
+                            elapsedSeconds: seconds, rowsPerSecond: Double(writer.rowCount) / max(seconds, 1e-9)))
                 }
             }
         } catch {
@@ -52,7 +55,8 @@ struct DatasetShardMerger {
         }
         let digest = try writer.commit()
         let bytes = (try? FileManager.default.attributesOfItem(atPath: store.datasetURL.path)[.size] as? Int) ?? 0
-        return Result(contentDigest: digest, failedRows: failed, firstFailedRow: firstFailed, fileBytes: bytes,
-                      seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return Result(
+            contentDigest: digest, failedRows: failed, firstFailedRow: firstFailed, fileBytes: bytes,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 }

@@ -49,8 +49,9 @@ public struct DatasetShardStore: Sendable {
 
     /// Writes shard `index` atomically.
     func writeShard(_ index: Int, rows: TrainingRows, metadata: TrainingDatasetMetadata, chunkRows: Int) throws {
-        let writer = try TrainingDatasetWriter(creatingAt: shardURL(index), metadata: metadata, storesFlags: true,
-                                               chunkRows: chunkRows, replacingExisting: false)
+        let writer = try TrainingDatasetWriter(
+            creatingAt: shardURL(index), metadata: metadata, storesFlags: true,
+            chunkRows: chunkRows, replacingExisting: false)
         try writer.append(theta: rows.theta, x: rows.x, context: rows.context, flags: rows.flags)
         try writer.commit()
     }
@@ -66,7 +67,9 @@ public struct DatasetShardStore: Sendable {
         let reader: TrainingDatasetReader
         do { reader = try TrainingDatasetReader(contentsOf: url) } catch { throw corrupt("\(error)") }
         let expectedRows = plan.rowRange(ofShard: index).count
-        guard reader.rowCount == expectedRows else { throw corrupt("holds \(reader.rowCount) rows, the plan says \(expectedRows)") }
+        guard reader.rowCount == expectedRows else {
+            throw corrupt("holds \(reader.rowCount) rows, the plan says \(expectedRows)")
+        }
         guard reader.hasFlags else { throw corrupt("has no 'flags' dataset") }
         let metadata = reader.metadata
         let checks: [(String, String, String)] = [

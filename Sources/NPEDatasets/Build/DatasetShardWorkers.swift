@@ -22,8 +22,10 @@ final class DatasetShardWorkers: @unchecked Sendable {
     private var simulating = 0.0
     private var storing = 0.0
 
-    init(generator: DatasetRowGenerator, plan: DatasetBuildPlan, store: DatasetShardStore,
-         metadata: TrainingDatasetMetadata, shards: [Int]) {
+    init(
+        generator: DatasetRowGenerator, plan: DatasetBuildPlan, store: DatasetShardStore,
+        metadata: TrainingDatasetMetadata, shards: [Int]
+    ) {
         self.generator = generator
         self.plan = plan
         self.store = store
@@ -42,8 +44,10 @@ final class DatasetShardWorkers: @unchecked Sendable {
 
     /// Runs `threads` workers to completion, calling `report(rowsDone, rowsFailed, seconds)` on this thread every
     /// `interval` seconds and once at the end.
-    func run(threads: Int, interval: Double, shouldContinue: @escaping @Sendable () -> Bool,
-             report: (Int, Int, Double) -> Void) throws {
+    func run(
+        threads: Int, interval: Double, shouldContinue: @escaping @Sendable () -> Bool,
+        report: (Int, Int, Double) -> Void
+    ) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let finished = DispatchGroup()

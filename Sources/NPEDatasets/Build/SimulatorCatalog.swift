@@ -28,8 +28,9 @@ public enum SimulatorCatalog {
     public static func entry(named name: String) throws -> Entry {
         switch name {
         case "ariel-transmission":
-            return Entry(simulator: try ArielTransmissionSimulator(), defaultPrior: try Prior.arielADC2023(),
-                         defaultNoiseModel: .none)
+            return Entry(
+                simulator: try ArielTransmissionSimulator(), defaultPrior: try Prior.arielADC2023(),
+                defaultNoiseModel: .none)
         case "linear-gaussian":
             let problem = LinearGaussianProblem.standard()
             return Entry(simulator: problem, defaultPrior: problem.prior, defaultNoiseModel: problem.noiseModel)

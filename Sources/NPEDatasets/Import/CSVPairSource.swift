@@ -13,8 +13,9 @@ struct CSVPairSource: TrainingPairSource {
         let table = self.table
         func required(_ name: String) throws -> Int {
             guard let index = table.column(named: name) else {
-                throw DatasetBuildError.invalidInput(file: table.file, location: "header",
-                                                     reason: "no column '\(name)' (a parameter of the prior)")
+                throw DatasetBuildError.invalidInput(
+                    file: table.file, location: "header",
+                    reason: "no column '\(name)' (a parameter of the prior)")
             }
             return index
         }
@@ -31,7 +32,8 @@ struct CSVPairSource: TrainingPairSource {
             xIndices.append(index)
         }
         guard !xIndices.isEmpty else {
-            throw DatasetBuildError.invalidInput(file: table.file, location: "header", reason: "no x columns (x_0, x_1, …)")
+            throw DatasetBuildError.invalidInput(
+                file: table.file, location: "header", reason: "no x columns (x_0, x_1, …)")
         }
         self.xIndices = xIndices
     }

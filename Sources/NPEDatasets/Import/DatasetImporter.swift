@@ -35,8 +35,10 @@ public struct DatasetImporter {
     /// The spectral grid, when the source does not store one; nil falls back to the feature index 0…M−1.
     public var grid: SpectralGrid?
 
-    public init(source: Source, prior: Prior, noiseModel: NoiseModel = .none, simulatorName: String = "external",
-                simulatorVersion: String = "unknown", grid: SpectralGrid? = nil) {
+    public init(
+        source: Source, prior: Prior, noiseModel: NoiseModel = .none, simulatorName: String = "external",
+        simulatorVersion: String = "unknown", grid: SpectralGrid? = nil
+    ) {
         self.source = source
         self.prior = prior
         self.noiseModel = noiseModel
@@ -50,9 +52,9 @@ public struct DatasetImporter {
         let start = Date()
         let pairs: TrainingPairSource
         switch source {
-        case let .hdf5(url): pairs = try HDF5PairSource(url: url)
-        case let .numpy(theta, x, context): pairs = try NumpyPairSource(theta: theta, x: x, context: context)
-        case let .csv(url): pairs = try CSVPairSource(url: url, prior: prior)
+        case .hdf5(let url): pairs = try HDF5PairSource(url: url)
+        case .numpy(let theta, let x, let context): pairs = try NumpyPairSource(theta: theta, x: x, context: context)
+        case .csv(let url): pairs = try CSVPairSource(url: url, prior: prior)
         }
         try checkShapes(of: pairs)
         let store = DatasetShardStore(directory: directory)
@@ -63,11 +65,13 @@ public struct DatasetImporter {
         let m = pairs.xColumns
         let spectral = pairs.grid ?? grid
         let metadata = TrainingDatasetMetadata(
-            parameterNames: prior.thetaNames, parameterUnits: prior.thetaIndices.map { prior.parameters[$0].unit ?? "" },
+            parameterNames: prior.thetaNames,
+            parameterUnits: prior.thetaIndices.map { prior.parameters[$0].unit ?? "" },
             priorJSON: try prior.jsonString(), contextNames: prior.contextNames,
             wavelength: spectral?.wavelengths ?? (0..<m).map(Double.init),
             binWidth: spectral?.binWidths ?? Array(repeating: 1, count: m), simulatorName: simulatorName,
-            simulatorVersion: simulatorVersion, simulatorConfigurationJSON: DatasetBuildPlan.sortedJSON(["imported_from": sourceDescription]),
+            simulatorVersion: simulatorVersion,
+            simulatorConfigurationJSON: DatasetBuildPlan.sortedJSON(["imported_from": sourceDescription]),
             noiseModelJSON: try noiseModel.jsonString(), seed: 0, createdAt: start)
         let writer = try TrainingDatasetWriter(creatingAt: store.datasetURL, metadata: metadata)
         do {
@@ -75,13 +79,18 @@ public struct DatasetImporter {
             for first in stride(from: 0, to: pairs.rowCount, by: block) {
                 let rows = first..<min(first + block, pairs.rowCount)
                 let values = try pairs.readRows(rows)
-                try check(values.theta, "theta", columns: pairs.thetaColumns, support: prior.thetaIndices, first: first, pairs)
+                try check(
+                    values.theta, "theta", columns: pairs.thetaColumns, support: prior.thetaIndices, first: first, pairs
+                )
                 try check(values.x, "x", columns: m, support: nil, first: first, pairs)
                 if let context = values.context {
-                    try check(context, "context", columns: pairs.contextColumns, support: prior.contextIndices, first: first, pairs)
+                    try check(
+                        context, "context", columns: pairs.contextColumns, support: prior.contextIndices, first: first,
+                        pairs)
                 }
-                try writer.append(theta: values.theta.map(Float.init), x: values.x.map(Float.init),
-                                  context: values.context?.map(Float.init))
+                try writer.append(
+                    theta: values.theta.map(Float.init), x: values.x.map(Float.init),
+                    context: values.context?.map(Float.init))
             }
         } catch {
             try? writer.abandon()
@@ -97,16 +106,18 @@ public struct DatasetImporter {
 
     private var sourceDescription: String {
         switch source {
-        case let .hdf5(url), let .csv(url): return url.path
-        case let .numpy(theta, x, context): return ([theta, x] + (context.map { [$0] } ?? [])).map(\.path).joined(separator: ",")
+        case .hdf5(let url), .csv(let url): return url.path
+        case .numpy(let theta, let x, let context):
+            return ([theta, x] + (context.map { [$0] } ?? [])).map(\.path).joined(separator: ",")
         }
     }
 
     private func checkShapes(of pairs: TrainingPairSource) throws {
         func mismatch(_ dataset: String, _ found: Int, _ expected: Int, _ what: String) -> DatasetBuildError {
             let (file, _) = pairs.locate(dataset: dataset, row: 0, column: 0)
-            return .invalidInput(file: file, location: "dataset '\(dataset)'",
-                                 reason: "\(found) columns, but the prior declares \(expected) \(what)")
+            return .invalidInput(
+                file: file, location: "dataset '\(dataset)'",
+                reason: "\(found) columns, but the prior declares \(expected) \(what)")
         }
         guard pairs.thetaColumns == prior.thetaCount else {
             throw mismatch("theta", pairs.thetaColumns, prior.thetaCount, "theta parameters \(prior.thetaNames)")
@@ -124,10 +135,13 @@ public struct DatasetImporter {
     }
 
     /// Every value finite, and (for theta and context) inside the prior's support of its column.
-    private func check(_ values: [Double], _ dataset: String, columns: Int, support: [Int]?, first: Int,
-                       _ pairs: TrainingPairSource) throws {
+    private func check(
+        _ values: [Double], _ dataset: String, columns: Int, support: [Int]?, first: Int,
+        _ pairs: TrainingPairSource
+    ) throws {
         for (index, value) in values.enumerated() {
-            let row = first + index / columns, column = index % columns
+            let row = first + index / columns
+            let column = index % columns
             if !Float(value).isFinite {
                 let (file, location) = pairs.locate(dataset: dataset, row: row, column: column)
                 let reason = value.isFinite ? "\(value) overflows float32" : "\(value) is not finite"
@@ -139,7 +153,10 @@ public struct DatasetImporter {
                     let (file, location) = pairs.locate(dataset: dataset, row: row, column: column)
                     throw DatasetBuildError.invalidInput(
                         file: file, location: location,
-                        reason: "\(value) is outside the prior support \(parameter.distribution.support) of '\(parameter.name)'")
+                        reason:
+                            "\(value) is outside the prior support \(parameter.distribution.support) "
+                            + "of '\(parameter.name)'"
+                    )
                 }
             }
         }

@@ -45,7 +45,8 @@ struct HDF5PairSource: TrainingPairSource {
                 throw invalid("dataset '\(name)'", "\(rows) rows, but 'theta' has \(rowCount)")
             }
         }
-        if let wavelength = try open("wavelength", required: false), let width = try open("bin_width", required: false) {
+        if let wavelength = try open("wavelength", required: false), let width = try open("bin_width", required: false)
+        {
             let centres = try Self.doubles(wavelength, 0..<(try wavelength.rowCount()))
             let widths = try Self.doubles(width, 0..<(try width.rowCount()))
             guard centres.count == x.rowShape[0], widths.count == centres.count else {
@@ -63,7 +64,8 @@ struct HDF5PairSource: TrainingPairSource {
 
     /// Rows of a float32 or float64 dataset as Double (float32 widens exactly).
     private static func doubles(_ dataset: HDF5Dataset, _ rows: Range<Int>) throws -> [Double] {
-        dataset.elementType == .float64 ? try dataset.readRows(rows, as: Double.self)
+        dataset.elementType == .float64
+            ? try dataset.readRows(rows, as: Double.self)
             : try dataset.readRows(rows, as: Float.self).map(Double.init)
     }
 

@@ -16,7 +16,9 @@ struct NumpyArrayFile {
 
     init(path: String) throws {
         self.path = path
-        func invalid(_ reason: String) -> DatasetBuildError { .invalidInput(file: path, location: "npy header", reason: reason) }
+        func invalid(_ reason: String) -> DatasetBuildError {
+            .invalidInput(file: path, location: "npy header", reason: reason)
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw DatasetBuildError.invalidInput(file: path, location: "file", reason: "cannot open for reading")
         }
@@ -26,9 +28,12 @@ struct NumpyArrayFile {
             throw invalid("not a .npy file (bad magic)")
         }
         let major = prefix[6]
-        let headerLength: Int, headerStart: Int
+        let headerLength: Int
+        let headerStart: Int
         switch major {
-        case 1: headerLength = Int(prefix[8]) | Int(prefix[9]) << 8; headerStart = 10
+        case 1:
+            headerLength = Int(prefix[8]) | Int(prefix[9]) << 8
+            headerStart = 10
         case 2, 3:
             guard prefix.count >= 12 else { throw invalid("truncated header") }
             headerLength = (8..<12).reduce(0) { $0 | Int(prefix[$1]) << (8 * ($1 - 8)) }
@@ -37,7 +42,8 @@ struct NumpyArrayFile {
         }
         try handle.seek(toOffset: UInt64(headerStart))
         guard let headerData = try handle.read(upToCount: headerLength), headerData.count == headerLength,
-              let header = String(data: headerData, encoding: major == 3 ? .utf8 : .isoLatin1) else {
+            let header = String(data: headerData, encoding: major == 3 ? .utf8 : .isoLatin1)
+        else {
             throw invalid("truncated header")
         }
         let descr = try Self.field("descr", in: header, path: path)
@@ -69,7 +75,8 @@ struct NumpyArrayFile {
         guard let range = header.range(of: "'\(name)':") else {
             throw DatasetBuildError.invalidInput(file: path, location: "npy header", reason: "no '\(name)' key")
         }
-        var depth = 0, value = ""
+        var depth = 0
+        var value = ""
         for character in header[range.upperBound...] {
             if character == "(" { depth += 1 }
             if character == ")" { depth -= 1 }
@@ -93,8 +100,13 @@ struct NumpyArrayFile {
         }
         return data.withUnsafeBytes { raw in
             (0..<count).map { i in
-                isFloat64 ? Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
-                    : Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+                isFloat64
+                    ? Double(
+                        bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+                    : Double(
+                        Float(
+                            bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    )
             }
         }
     }

@@ -12,8 +12,9 @@ struct NumpyPairSource: TrainingPairSource {
         self.x = try NumpyArrayFile(path: x.path)
         self.context = try context.map { try NumpyArrayFile(path: $0.path) }
         for array in [self.x] + (self.context.map { [$0] } ?? []) where array.rowCount != self.theta.rowCount {
-            throw DatasetBuildError.invalidInput(file: array.path, location: "shape",
-                                                 reason: "\(array.rowCount) rows, but \(self.theta.path) has \(self.theta.rowCount)")
+            throw DatasetBuildError.invalidInput(
+                file: array.path, location: "shape",
+                reason: "\(array.rowCount) rows, but \(self.theta.path) has \(self.theta.rowCount)")
         }
     }
 

@@ -72,7 +72,9 @@ public struct ParameterTableSimulation {
             }
             if values.contains(where: { !$0.isFinite }) {
                 failed += 1
-                if firstFailure == nil { firstFailure = "line \(table.lineNumbers[row]) (row \(row)): non-finite output" }
+                if firstFailure == nil {
+                    firstFailure = "line \(table.lineNumbers[row]) (row \(row)): non-finite output"
+                }
             }
             text += (inputs + values).map(Self.format).joined(separator: ",") + "\n"
         }

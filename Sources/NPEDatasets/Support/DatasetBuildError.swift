@@ -24,21 +24,22 @@ public enum DatasetBuildError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .outputExists(path):
-            return "\(path): output already exists; pass --resume to finish an interrupted build, or choose another --out"
-        case let .nothingToResume(path): return "\(path): nothing to resume (no shards/manifest.json)"
-        case let .planMismatch(file, field, saved, requested):
+        case .outputExists(let path):
+            return
+                "\(path): output already exists; pass --resume to finish an interrupted build, or choose another --out"
+        case .nothingToResume(let path): return "\(path): nothing to resume (no shards/manifest.json)"
+        case .planMismatch(let file, let field, let saved, let requested):
             return "\(file): field '\(field)' is \(saved) in the saved plan but \(requested) in this run; "
                 + "rerun with the original settings, or choose another --out"
-        case let .invalidPlan(file, reason): return "\(file): unreadable build plan: \(reason)"
-        case let .corruptShard(file, reason):
+        case .invalidPlan(let file, let reason): return "\(file): unreadable build plan: \(reason)"
+        case .corruptShard(let file, let reason):
             return "\(file): corrupt shard: \(reason); delete this file and rerun with --resume to recompute it"
-        case let .invalidArgument(field, reason): return "invalid \(field): \(reason)"
-        case let .unknownSimulator(name, known):
+        case .invalidArgument(let field, let reason): return "invalid \(field): \(reason)"
+        case .unknownSimulator(let name, let known):
             return "unknown simulator '\(name)'; known: \(known.joined(separator: ", "))"
-        case let .invalidInput(file, location, reason): return "\(file): \(location): \(reason)"
-        case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
-        case let .interrupted(completed, total):
+        case .invalidInput(let file, let location, let reason): return "\(file): \(location): \(reason)"
+        case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
+        case .interrupted(let completed, let total):
             return "build interrupted after \(completed) of \(total) shards; rerun with --resume to finish"
         }
     }

@@ -17,22 +17,30 @@ public enum DatasetInputs {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw DatasetBuildError.invalidInput(file: path, location: "file", reason: error.localizedDescription)
         }
-        do { return try JSONDecoder().decode(NoiseModel.self, from: data) } catch let DecodingError.dataCorrupted(context) {
-            throw DatasetBuildError.invalidInput(file: path, location: fieldPath(context.codingPath),
-                                                 reason: context.debugDescription)
+        do { return try JSONDecoder().decode(NoiseModel.self, from: data) } catch let DecodingError.dataCorrupted(
+            context)
+        {
+            throw DatasetBuildError.invalidInput(
+                file: path, location: fieldPath(context.codingPath),
+                reason: context.debugDescription)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw DatasetBuildError.invalidInput(file: path, location: fieldPath(context.codingPath + [key]),
-                                                 reason: "missing")
+            throw DatasetBuildError.invalidInput(
+                file: path, location: fieldPath(context.codingPath + [key]),
+                reason: "missing")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw DatasetBuildError.invalidInput(file: path, location: fieldPath(context.codingPath),
-                                                 reason: context.debugDescription)
+            throw DatasetBuildError.invalidInput(
+                file: path, location: fieldPath(context.codingPath),
+                reason: context.debugDescription)
         } catch {
             throw DatasetBuildError.invalidInput(file: path, location: "noise model", reason: "\(error)")
         }
     }
 
     private static func fieldPath(_ path: [CodingKey]) -> String {
-        path.isEmpty ? "top level" : "field '" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            .joined(separator: ".") + "'"
+        path.isEmpty
+            ? "top level"
+            : "field '"
+                + path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+                .joined(separator: ".") + "'"
     }
 }

@@ -35,31 +35,36 @@ struct NumericCSV {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let lineNumber = offset + 1
             if line.contains("\"") {
-                throw DatasetBuildError.invalidInput(file: file, location: "line \(lineNumber)",
-                                                     reason: "quoted fields are not supported")
+                throw DatasetBuildError.invalidInput(
+                    file: file, location: "line \(lineNumber)",
+                    reason: "quoted fields are not supported")
             }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             guard let names = header else {
                 if let empty = fields.firstIndex(of: "") {
-                    throw DatasetBuildError.invalidInput(file: file, location: "line \(lineNumber), column \(empty + 1)",
-                                                         reason: "empty column name in the header")
+                    throw DatasetBuildError.invalidInput(
+                        file: file, location: "line \(lineNumber), column \(empty + 1)",
+                        reason: "empty column name in the header")
                 }
                 if let duplicate = fields.indices.first(where: { fields.firstIndex(of: fields[$0]) != $0 }) {
-                    throw DatasetBuildError.invalidInput(file: file, location: "line \(lineNumber), column '\(fields[duplicate])'",
-                                                         reason: "duplicate column name")
+                    throw DatasetBuildError.invalidInput(
+                        file: file, location: "line \(lineNumber), column '\(fields[duplicate])'",
+                        reason: "duplicate column name")
                 }
                 header = fields
                 continue
             }
             guard fields.count == names.count else {
-                throw DatasetBuildError.invalidInput(file: file, location: "line \(lineNumber) (row \(lineNumbers.count))",
-                                                     reason: "\(fields.count) fields, the header has \(names.count)")
+                throw DatasetBuildError.invalidInput(
+                    file: file, location: "line \(lineNumber) (row \(lineNumbers.count))",
+                    reason: "\(fields.count) fields, the header has \(names.count)")
             }
             for (column, field) in fields.enumerated() {
                 guard let value = Double(field) else {
                     throw DatasetBuildError.invalidInput(
-                        file: file, location: "line \(lineNumber) (row \(lineNumbers.count)), column '\(names[column])'",
+                        file: file,
+                        location: "line \(lineNumber) (row \(lineNumbers.count)), column '\(names[column])'",
                         reason: "'\(field)' is not a number")
                 }
                 values.append(value)
