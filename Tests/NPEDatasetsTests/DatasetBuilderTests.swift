@@ -58,7 +58,8 @@ struct DatasetBuilderTests {
         #expect(reader.metadata.parameterNames == problem.inputNames)
         #expect(reader.metadata.simulatorName == "linear-gaussian")
         #expect(reader.metadata.seed == 7)
-        #expect(reader.chunkRowCount == 64)
+        // The merged file has ~1 MiB chunks whatever the shard size (2^20 / (4 · 10) rows for M = 10).
+        #expect(reader.chunkRowCount == 26214)
     }
 
     @Test func failedSimulationsAreFlaggedCountedAndKept() throws {

@@ -21,7 +21,7 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Rows per shard.
     public var shardRows: Int
-    /// Rows per HDF5 chunk in the shards and in the merged dataset.
+    /// Rows per HDF5 chunk of the merged dataset (about 1 MiB of `x`); shards use `min(chunkRows, shardRows)`.
     public var chunkRows: Int
     /// The prior as JSON (``Prior/jsonString()``) and its SHA-256 (lowercase hex).
     public var priorJSON: String
@@ -61,7 +61,7 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
         self.rows = rows
         self.seed = seed
         self.shardRows = perShard
-        chunkRows = min(chunk, perShard)
+        chunkRows = chunk
         priorJSON = try prior.jsonString()
         priorSHA256 = SHA256.hexDigest(of: Data(priorJSON.utf8))
         simulatorName = simulator.name

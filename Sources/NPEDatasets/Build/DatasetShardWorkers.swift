@@ -87,7 +87,7 @@ final class DatasetShardWorkers: @unchecked Sendable {
             let block = generator.generate(rows: plan.rowRange(ofShard: index))
             let simulated = DispatchTime.now().uptimeNanoseconds
             do {
-                try store.writeShard(index, rows: block.rows, metadata: metadata, chunkRows: plan.chunkRows)
+                try store.writeShard(index, rows: block.rows, metadata: metadata, chunkRows: min(plan.chunkRows, plan.shardRows))
                 let stored = DispatchTime.now().uptimeNanoseconds
                 lock.withLock {
                     simulating += Double(simulated - start) / 1e9
