@@ -85,6 +85,7 @@ struct CommandLineTests {
         try "{\"gaussianPerBin\": {\"sigma\": \"x\"}}".write(
             to: root.appendingPathComponent("noise.json"),
             atomically: true, encoding: .utf8)
+        try Data().write(to: root.appendingPathComponent("afile"))
         let cases: [(String, [String], [String])] = [
             (
                 "prior range", ["--simulator", "linear-gaussian", "--prior", "bad.yaml", "--rows", "10", "--out", "a"],
@@ -104,6 +105,10 @@ struct CommandLineTests {
                 "noise model",
                 ["--simulator", "two-moons", "--noise-model", "noise.json", "--rows", "10", "--out", "e"],
                 ["noise.json", "sigma"]
+            ),
+            (
+                "unwritable output", ["--simulator", "two-moons", "--rows", "10", "--out", "afile/x"],
+                ["afile", "a file is in the way"]
             ),
             (
                 "resume nothing", ["--simulator", "two-moons", "--rows", "10", "--out", "f", "--resume"],

@@ -45,12 +45,18 @@ enum AtomicFileWriting {
         _ = close(descriptor)
     }
 
-    /// Creates `url` and its parents if missing.
+    /// Creates `url` and its parents if missing (`mkdir` one level at a time, so an error names the level that
+    /// failed and why: a missing parent, a file in the way, no permission).
     static func makeDirectory(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw DatasetBuildError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        var path = url.path.hasPrefix("/") ? "" : "."
+        for component in url.path.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o755) == 0 { continue }
+            let code = errno
+            var status = stat()
+            if code == EEXIST, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { continue }
+            let reason = code == EEXIST ? "a file is in the way" : String(cString: strerror(code))
+            throw DatasetBuildError.cannotWrite(path: url.path, reason: "mkdir \(path): \(reason)")
         }
     }
 }
