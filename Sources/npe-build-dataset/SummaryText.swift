@@ -17,11 +17,14 @@ enum SummaryText {
             + String(
                 format: "bytes: %d on disk, %d uncompressed, compression ratio %.2f", summary.fileBytes,
                 summary.uncompressedBytes, summary.compressionRatio)
+        // A rate over the whole dataset only means something when this run computed all of it.
+        let rate =
+            summary.shardsReused == 0
+            ? String(format: "%.0f rows/s", Double(summary.rows) / max(summary.seconds, 1e-9)) : "resumed"
         text +=
             "\n"
             + String(
-                format: "time: %.2f s (%.0f rows/s); shards: %d computed, %d reused", summary.seconds,
-                Double(summary.shardsComputed > 0 ? summary.rows : 0) / max(summary.seconds, 1e-9),
+                format: "time: %.2f s (%@); shards: %d computed, %d reused", summary.seconds, rate,
                 summary.shardsComputed, summary.shardsReused)
         if summary.simulationSeconds > 0 {
             text +=
