@@ -27,7 +27,8 @@ struct JoinableThread {
         }, context)
         guard status == 0 else {
             Unmanaged<AnyObject>.fromOpaque(context).release()
-            throw CommunicatorError(operation: "pthread_create", reason: "error \(status): \(String(cString: strerror(status)))")
+            let reason = "error \(status): \(String(cString: strerror(status)))"
+            throw CommunicatorError(operation: "pthread_create", reason: reason)
         }
         self.handle = handle
     }

@@ -55,7 +55,8 @@ public final class ThreadCommunicator: Communicator, @unchecked Sendable {
         _ buffer: UnsafeMutableBufferPointer<T>, operation: String,
         sum: ([UnsafePointer<T>], Int, UnsafeMutablePointer<T>) -> Void
     ) throws {
-        announce(buffer.baseAddress.map { UnsafeMutableRawPointer($0) }, byteCount: buffer.count * MemoryLayout<T>.stride, root: 0)
+        let byteCount = buffer.count * MemoryLayout<T>.stride
+        announce(buffer.baseAddress.map { UnsafeMutableRawPointer($0) }, byteCount: byteCount, root: 0)
         try rendezvous.wait(operation: operation)
         let mismatch = disagreement(operation: operation)
         if mismatch == nil, buffer.count > 0 {

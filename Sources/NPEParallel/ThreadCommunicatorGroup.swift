@@ -8,8 +8,9 @@ import Foundation
 ///
 /// ## Failure
 /// A worker that throws must not leave its peers blocked in a collective. The group therefore has a failed state:
-/// once ``fail(reason:)`` has been called (``run(_:)`` calls it when a worker throws), every collective that is waiting or later started on any rank throws ``CommunicatorError``.
-/// The failure is permanent; make a new group to start again.
+/// once ``fail(reason:)`` has been called (``run(_:)`` calls it when a worker throws), every collective that is
+/// waiting or later started on any rank throws ``CommunicatorError``. The failure is permanent; make a new group to
+/// start again.
 ///
 /// ```swift
 /// let losses = try ThreadCommunicatorGroup(size: 2).run { communicator in
@@ -39,7 +40,8 @@ public final class ThreadCommunicatorGroup: @unchecked Sendable {
 
     /// Fails the group: every waiting and future collective on every rank throws ``CommunicatorError`` with
     /// `reason`. Use it when a worker that you started yourself (outside ``run(_:)``) gives up, or to stop the
-    /// workers from outside (Ctrl-C). Only the first reason is kept.
+    /// workers from another thread (a `DispatchSource` for SIGINT; not from inside a signal handler, since it takes
+    /// a lock). Only the first reason is kept.
     public func fail(reason: String) {
         rendezvous.fail(reason: reason)
     }

@@ -111,7 +111,8 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             guard size > 1 else { return }
             try agree(operation: operation, count: buffer.count, root: 0)
             guard let base = buffer.baseAddress else { return }
-            // One chunk's worth of received slices: slice lengths differ by at most one, so size·⌈len/size⌉ ≤ len + size.
+            // One chunk's worth of received slices: slice lengths differ by at most one,
+            // so size·⌈len/size⌉ ≤ len + size.
             let scratch = UnsafeMutablePointer<T>.allocate(capacity: min(Self.chunkLength, buffer.count) + size)
             defer { scratch.deallocate() }
             var start = 0

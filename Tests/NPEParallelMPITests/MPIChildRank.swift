@@ -26,7 +26,8 @@ struct MPIChildRank {
 
         var floats = MPITestData.floats(rank: rank, count: Self.floatCount)
         try communicator.allReduceSum(&floats)
-        let expectedFloats = MPITestData.rankOrderedSum((0..<size).map { MPITestData.floats(rank: $0, count: Self.floatCount) })
+        let inputs = (0..<size).map { MPITestData.floats(rank: $0, count: Self.floatCount) }
+        let expectedFloats = MPITestData.rankOrderedSum(inputs)
         let floatDifference = MPITestData.firstDifference(floats.map(\.bitPattern), expectedFloats.map(\.bitPattern))
         #expect(floatDifference == nil)
 
@@ -52,7 +53,9 @@ struct MPIChildRank {
         }
         #expect(mismatch == "ok")
         var seed: [UInt64] = [UInt64(rank)]
-        #expect(throws: CommunicatorError.self, "a root outside the job") { try communicator.broadcast(&seed, root: size) }
+        #expect(throws: CommunicatorError.self, "a root outside the job") {
+            try communicator.broadcast(&seed, root: size)
+        }
         try communicator.barrier()
 
         let line = "MPI-CHILD rank=\(rank) size=\(size) float=\(MPITestData.digest(floats.map(\.bitPattern)))"

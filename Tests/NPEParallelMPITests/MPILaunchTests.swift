@@ -21,7 +21,8 @@ struct MPILaunchTests {
             return values
         }[0]
         let doubles = try ThreadCommunicatorGroup(size: size).run { communicator in
-            var values = MPITestData.floats(rank: communicator.rank, count: MPIChildRank.doubleCount).map { Double($0) / 3 }
+            var values = MPITestData.floats(rank: communicator.rank, count: MPIChildRank.doubleCount)
+                .map { Double($0) / 3 }
             try communicator.allReduceSum(&values)
             return values
         }[0]
@@ -62,7 +63,8 @@ struct MPILaunchTests {
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
-        let mpirun = try #require(Self.findExecutable("mpirun"), "mpirun not on PATH (scripts/install-deps installs openmpi-bin)")
+        let mpirun = try #require(
+            Self.findExecutable("mpirun"), "mpirun not on PATH (scripts/install-deps installs openmpi-bin)")
         let arguments = ["--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader", "--timeout", "30",
                          "-np", String(size), "-x", MPIChildRank.childVariable, CommandLine.arguments[0]]
             + Self.childArguments
@@ -75,7 +77,8 @@ struct MPILaunchTests {
         #expect(lines.count == size, "one line per rank:\n\(output.suffix(3000))", sourceLocation: sourceLocation)
         for rank in 0..<size {
             let expected = try expectedLine(rank: rank, size: size)
-            #expect(lines.first { $0.rank == rank } == expected, "\(output.suffix(3000))", sourceLocation: sourceLocation)
+            let line = lines.first { $0.rank == rank }
+            #expect(line == expected, "\(output.suffix(3000))", sourceLocation: sourceLocation)
         }
         #expect(output.contains("mpiChildRank() passed"), "the child ran its test and it passed",
                 sourceLocation: sourceLocation)
@@ -126,6 +129,7 @@ struct MPILaunchTests {
 
     static func findExecutable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        let candidates = path.split(separator: ":").map { "\($0)/\(name)" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
