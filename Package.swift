@@ -21,7 +21,9 @@ let package = Package(
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
         .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
+        .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
+        .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,12 +54,19 @@ let package = Package(
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
+        .target(
+            name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum"],
+            swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(
             name: "npe-registry",
             dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "npe-bench", dependencies: ["NPETensor", "NPENN"], path: "Benchmarks/npe-bench"),
+        .executableTarget(
+            name: "npe-build-dataset",
+            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -73,6 +82,7 @@ let package = Package(
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
+        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset"]),
     ],
     swiftLanguageModes: [.v5]
 )

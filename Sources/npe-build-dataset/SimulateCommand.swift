@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import NPEDatasets
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the simulator on parameter rows (CSV, columns by input name) and write the outputs as CSV.")
+
+    @Option(help: "CSV of parameters: one column per simulator input, by name.")
+    var params: String
+
+    @Option(help: "Output CSV: the inputs, then one column per bin (depth_<wavelength>um).")
+    var out: String
+
+    @Option(help: "Simulator: \(SimulatorCatalog.names.joined(separator: ", ")).")
+    var simulator = "ariel-transmission"
+
+    @Option(help: "Prior YAML whose fixed parameters fill inputs the CSV lacks.")
+    var prior: String?
+
+    func run() throws {
+        let entry = try SimulatorCatalog.entry(named: simulator)
+        let prior = try self.prior.map { try DatasetInputs.prior(at: $0, fallback: entry.defaultPrior) }
+        let outcome = try ParameterTableSimulation(simulator: entry.simulator, prior: prior)
+            .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out))
+        print(
+            "simulated \(outcome.rows) rows into \(out); failures: \(outcome.failedRows)"
+                + (outcome.firstFailure.map { " (first: \($0))" } ?? ""))
+    }
+}
