@@ -55,7 +55,7 @@ let package = Package(
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
-            name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum"],
+            name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum", "NPECSV"],
             swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)

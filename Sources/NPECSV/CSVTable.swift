@@ -34,7 +34,7 @@ public struct CSVTable: Sendable {
             let fields = try CSVTable.fields(of: line, file: file, line: offset + 1)
             if let header {
                 guard fields.count == header.count else {
-                    throw CSVError.wrongFieldCount(file: file, line: offset + 1, expected: header.count, got: fields.count)
+                    throw CSVError.wrongFieldCount(file: file, line: offset + 1, row: rows.count, expected: header.count, got: fields.count)
                 }
                 rows.append((offset + 1, fields))
             } else {
@@ -103,7 +103,8 @@ public enum CSVError: Error, Equatable, CustomStringConvertible, Sendable {
     case noHeader(file: String)
     case duplicateColumn(file: String, column: String)
     case missingColumn(file: String, column: String)
-    case wrongFieldCount(file: String, line: Int, expected: Int, got: Int)
+    /// `row` is the 0-based index of the data row (comments and the header do not count).
+    case wrongFieldCount(file: String, line: Int, row: Int, expected: Int, got: Int)
     case unterminatedQuote(file: String, line: Int)
     case invalidValue(file: String, line: Int, column: String, text: String)
 
@@ -113,7 +114,7 @@ public enum CSVError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .noHeader(file): return "\(file): no header row"
         case let .duplicateColumn(file, column): return "\(file): column '\(column)' appears twice in the header"
         case let .missingColumn(file, column): return "\(file): missing column '\(column)'"
-        case let .wrongFieldCount(file, line, expected, got): return "\(file):\(line): expected \(expected) fields, got \(got)"
+        case let .wrongFieldCount(file, line, row, expected, got): return "\(file):\(line) (row \(row)): expected \(expected) fields, got \(got)"
         case let .unterminatedQuote(file, line): return "\(file):\(line): a quoted field is not closed"
         case let .invalidValue(file, line, column, text): return "\(file):\(line): column '\(column)': '\(text)' is not a valid value"
         }

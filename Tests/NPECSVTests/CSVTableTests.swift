@@ -18,7 +18,7 @@ import Testing
 }
 
 @Test("errors name file, line and column", arguments: [
-    ("a,b\n1,2,3", CSVError.wrongFieldCount(file: "t.csv", line: 2, expected: 2, got: 3)),
+    ("a,b\n1,2,3", CSVError.wrongFieldCount(file: "t.csv", line: 2, row: 0, expected: 2, got: 3)),
     ("a,a\n1,2", CSVError.duplicateColumn(file: "t.csv", column: "a")),
     ("a,b\n\"1,2", CSVError.unterminatedQuote(file: "t.csv", line: 2)),
     ("# only a comment", CSVError.noHeader(file: "t.csv")),

@@ -131,7 +131,7 @@ struct NoiseModelTests {
             try PerTargetNoiseTable(csv: duplicate)
         }
         let ragged = try write("planet_name,b00_1um\nA,100,4\n")
-        #expect(throws: CSVError.wrongFieldCount(file: ragged.path, line: 2, expected: 2, got: 3)) {
+        #expect(throws: CSVError.wrongFieldCount(file: ragged.path, line: 2, row: 0, expected: 2, got: 3)) {
             try PerTargetNoiseTable(csv: ragged)
         }
         let noKey = try write("name,b00_1um\nA,100\n")

@@ -1,10 +1,10 @@
 import Foundation
+import NPECSV
 
 /// A comma-separated table of numbers with a header row of column names.
 ///
-/// The dialect is deliberately small: one header line, then one row per line, fields separated by commas,
-/// surrounding spaces ignored, `#` lines and blank lines skipped. Quoted fields are refused rather than half-parsed.
-/// `nan`, `inf` and `-inf` parse (so the caller can report them by row). The whole file is read at once: CSV suits
+/// Fields are split by ``NPECSV/CSVTable`` (comments, blank lines and quoting as documented there); this layer
+/// parses them as numbers and words its errors for the dataset tools. `nan`, `inf` and `-inf` parse (so the caller can report them by row). The whole file is read at once: CSV suits
 /// parameter lists and modest datasets; use HDF5 or .npy for millions of rows.
 struct NumericCSV {
     let file: String
@@ -26,57 +26,40 @@ struct NumericCSV {
     }
 
     init(text: String, file: String) throws {
+        let table: CSVTable
+        do {
+            table = try CSVTable(text: text, file: file)
+        } catch let CSVError.wrongFieldCount(file, line, row, expected, got) {
+            throw DatasetBuildError.invalidInput(
+                file: file, location: "line \(line) (row \(row))", reason: "\(got) fields, the header has \(expected)")
+        } catch let CSVError.duplicateColumn(file, column) {
+            throw DatasetBuildError.invalidInput(file: file, location: "header, column '\(column)'", reason: "duplicate column name")
+        } catch let CSVError.noHeader(file) {
+            throw DatasetBuildError.invalidInput(file: file, location: "line 1", reason: "no header line")
+        } catch let CSVError.unterminatedQuote(file, line) {
+            throw DatasetBuildError.invalidInput(file: file, location: "line \(line)", reason: "a quoted field is not closed")
+        }
+        if let empty = table.header.firstIndex(of: "") {
+            throw DatasetBuildError.invalidInput(
+                file: file, location: "header, column \(empty + 1)", reason: "empty column name in the header")
+        }
         self.file = file
-        var header: [String]?
+        header = table.header
+        lineNumbers = table.rows.map(\.line)
         var values: [Double] = []
-        var lineNumbers: [Int] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let lineNumber = offset + 1
-            if line.contains("\"") {
-                throw DatasetBuildError.invalidInput(
-                    file: file, location: "line \(lineNumber)",
-                    reason: "quoted fields are not supported")
-            }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let names = header else {
-                if let empty = fields.firstIndex(of: "") {
-                    throw DatasetBuildError.invalidInput(
-                        file: file, location: "line \(lineNumber), column \(empty + 1)",
-                        reason: "empty column name in the header")
-                }
-                if let duplicate = fields.indices.first(where: { fields.firstIndex(of: fields[$0]) != $0 }) {
-                    throw DatasetBuildError.invalidInput(
-                        file: file, location: "line \(lineNumber), column '\(fields[duplicate])'",
-                        reason: "duplicate column name")
-                }
-                header = fields
-                continue
-            }
-            guard fields.count == names.count else {
-                throw DatasetBuildError.invalidInput(
-                    file: file, location: "line \(lineNumber) (row \(lineNumbers.count))",
-                    reason: "\(fields.count) fields, the header has \(names.count)")
-            }
-            for (column, field) in fields.enumerated() {
+        values.reserveCapacity(table.rows.count * table.header.count)
+        for (index, row) in table.rows.enumerated() {
+            for (column, field) in row.fields.enumerated() {
+                // nan and inf parse, so the caller can report them by row with its own rule.
                 guard let value = Double(field) else {
                     throw DatasetBuildError.invalidInput(
-                        file: file,
-                        location: "line \(lineNumber) (row \(lineNumbers.count)), column '\(names[column])'",
+                        file: file, location: "line \(row.line) (row \(index)), column '\(table.header[column])'",
                         reason: "'\(field)' is not a number")
                 }
                 values.append(value)
             }
-            lineNumbers.append(lineNumber)
         }
-        guard let header else {
-            throw DatasetBuildError.invalidInput(file: file, location: "line 1", reason: "no header line")
-        }
-        self.header = header
         self.values = values
-        self.lineNumbers = lineNumbers
     }
 
     /// Where row `row`, column `column` is, for messages: `line L (row R), column 'NAME'`.
