@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 import Testing
 @testable import NPEData
 
@@ -22,44 +23,15 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Deterministic pseudo-random Floats (SplitMix64), so failures reproduce.
-struct SeededValues {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1).
-    mutating func floats(_ count: Int) -> [Float] {
-        (0..<count).map { _ in Float(next() >> 40) / Float(1 << 23) - 1 }
-    }
-}
+/// Deterministic pseudo-random Floats, so failures reproduce.
+typealias SeededValues = SplitMix64
 
 /// Runs the interop Python (`EXONPE_PYTHON`) on a script with arguments; returns stdout.
 func runPython(_ script: String, arguments: [String] = [],
                sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-    let python = ProcessInfo.processInfo.environment["EXONPE_PYTHON"]!
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "python failed: \(String(decoding: err, as: UTF8.self))",
-            sourceLocation: sourceLocation)
-    return String(decoding: out, as: UTF8.self)
+    let result = try InteropPython.run(script, arguments)
+    #expect(result.status == 0, "python failed: \(result.errors)", sourceLocation: sourceLocation)
+    return result.output
 }
 
-let pythonIsAvailable = ProcessInfo.processInfo.environment["EXONPE_PYTHON"] != nil
+let pythonIsAvailable = InteropPython.isAvailable

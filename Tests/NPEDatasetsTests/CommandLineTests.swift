@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 import NPEData
 import NPESimulators
 import Testing
@@ -8,29 +9,14 @@ import Testing
 /// End-to-end runs of the built `npe-build-dataset` binary (it sits beside the test bundle in the build directory).
 struct CommandLineTests {
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "npe-build-dataset")
+        builtExecutable(named: "npe-build-dataset")
     }
     static var available: Bool { FileManager.default.isExecutableFile(atPath: executable.path) }
 
     /// Runs the binary; returns its exit status, stdout and stderr.
     private func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        let result = try runProcess(Self.executable, arguments, in: directory)
+        return (result.status, result.output, result.errors)
     }
 
     private func digest(_ url: URL) throws -> String { try TrainingDatasetReader(contentsOf: url).contentDigest }

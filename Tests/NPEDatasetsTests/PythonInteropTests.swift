@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 import NPEData
 import NPESimulators
 import Testing
@@ -11,16 +12,8 @@ struct PythonInteropTests {
     static let python = ProcessInfo.processInfo.environment["EXONPE_PYTHON"]
 
     private func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python!)
-        process.arguments = ["-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try InteropPython.run(script, arguments, mergingErrors: true)
+        return (result.status, result.output)
     }
 
     @Test(.enabled(if: python != nil))

@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 import NPECSV
 import NPEData
 import Testing
@@ -87,12 +88,8 @@ struct CatalogueInteropTests {
             t = f.create_dataset("theta_true", data=np.array([[1.1, 1000.0], [1.0, 1400.0]], dtype="f4"))
             t.attrs["parameter_names"] = json.dumps(["planet_radius", "planet_temp"])
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["EXONPE_PYTHON"]!)
-        process.arguments = ["-c", script, url.path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try InteropPython.run(script, [url.path])
+        #expect(result.status == 0, "\(result.errors)")
         let catalogue = try Catalogue(hdf5: url)
         #expect(catalogue.ids == ["HD 189733 b", "WASP-43 b"])
         #expect(catalogue.x[7] == 7e-3 && catalogue.thetaTrue == [1.1, 1000, 1, 1400].map { Double(Float($0)) })

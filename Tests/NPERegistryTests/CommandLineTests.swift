@@ -1,25 +1,18 @@
 import Foundation
+import NPETestSupport
 @testable import NPERegistry
 import Testing
 
 /// End-to-end runs of the built `npe-registry` binary (it sits beside the test bundle in the build directory).
 struct CommandLineTests {
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("npe-registry")
+        builtExecutable(named: "npe-registry")
     }
 
     /// Runs the binary; returns its exit status and combined output.
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try runProcess(Self.executable, arguments, mergingErrors: true)
+        return (result.status, result.output)
     }
 
     /// A registry with `m@1` (production), `m@2` (different metrics and architecture) and `other@1`.

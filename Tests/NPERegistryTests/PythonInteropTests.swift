@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 @testable import NPERegistry
 import Testing
 
@@ -8,18 +9,9 @@ import Testing
 struct PythonInteropTests {
     /// Runs a Python script with arguments and returns its standard output; a non-zero exit fails with stderr.
     private func python(_ script: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["EXONPE_PYTHON"]!)
-        process.arguments = ["-c", script] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(String(decoding: messages, as: UTF8.self))", sourceLocation: sourceLocation)
-        return data
+        let result = try InteropPython.run(script, arguments)
+        #expect(result.status == 0, "\(result.errors)", sourceLocation: sourceLocation)
+        return Data(result.output.utf8)
     }
 
     /// What the Python side reports: each tensor's dtype, shape and element bit patterns (hex, so 64-bit patterns

@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 import Testing
 
 /// |a − b| ≤ absolute + relative·|b|, reported at the caller's line.
@@ -11,17 +12,5 @@ func expectClose(
             sourceLocation: sourceLocation)
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator for reproducible test draws.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A uniform in the open interval (0, 1): 53 random bits, offset by half an ulp.
-    mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-}
+/// Reproducible test draws (SplitMix64, shared with the other test targets).
+typealias SeededGenerator = SplitMix64
