@@ -3,6 +3,7 @@ import Foundation
 
 let suites: [String: () throws -> Void] = [
     "engine": EngineSuite.run,
+    "flows": FlowsSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
 for name in requested {

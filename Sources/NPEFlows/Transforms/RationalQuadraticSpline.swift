@@ -26,7 +26,21 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
     public var bound: Float
     public var minimumBinWidth: Float
     public var minimumBinHeight: Float
-    public var minimumDerivative: Float
+    public var minimumDerivative: Float {
+        didSet { derivativeShift = logf(expm1f(1 - minimumDerivative)) }
+    }
+    /// c = log(e^{1 − m_δ} − 1), cached: it is needed for every knot of every element.
+    private(set) var derivativeShift: Float
+
+    enum CodingKeys: String, CodingKey { case bins, bound, minimumBinWidth, minimumBinHeight, minimumDerivative }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(bins: try c.decode(Int.self, forKey: .bins), bound: try c.decode(Float.self, forKey: .bound),
+                  minimumBinWidth: try c.decode(Float.self, forKey: .minimumBinWidth),
+                  minimumBinHeight: try c.decode(Float.self, forKey: .minimumBinHeight),
+                  minimumDerivative: try c.decode(Float.self, forKey: .minimumDerivative))
+    }
 
     public init(bins: Int = 8, bound: Float = 5, minimumBinWidth: Float = 1e-3, minimumBinHeight: Float = 1e-3,
                 minimumDerivative: Float = 1e-3) {
@@ -35,11 +49,11 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         self.minimumBinWidth = minimumBinWidth
         self.minimumBinHeight = minimumBinHeight
         self.minimumDerivative = minimumDerivative
+        derivativeShift = logf(expm1f(1 - minimumDerivative))
     }
 
     public var parameterCount: Int { 3 * bins - 1 }
 
-    var derivativeShift: Float { logf(expm1f(1 - minimumDerivative)) }
 
     /// One located bin: left edges (xₖ, yₖ), extents (wₖ, hₖ), end slopes (δₖ, δₖ₊₁).
     struct Bin {
@@ -53,20 +67,38 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         return minimumDerivative + max(raw, 0) + log1pf(expf(-abs(raw)))
     }
 
-    /// Finds the bin holding `value` along x (`alongY == false`) or along y.
+    /// Runs `body` with softmax(u_w) and softmax(u_h) in a stack buffer (K values each): every exponential is
+    /// computed once per element, and shared by the bin search and the backward rule.
     @inline(__always)
-    func locate(_ value: Float, _ p: UnsafePointer<Float>, alongY: Bool) -> Bin {
-        var maxW = -Float.infinity, maxH = -Float.infinity
-        for k in 0..<bins { maxW = max(maxW, p[k]); maxH = max(maxH, p[bins + k]) }
-        var sumW: Float = 0, sumH: Float = 0
-        for k in 0..<bins { sumW += expf(p[k] - maxW); sumH += expf(p[bins + k] - maxH) }
+    func withSoftmax<R>(_ p: UnsafePointer<Float>, _ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * bins) { buffer in
+            let widths = buffer.baseAddress!, heights = widths + bins
+            Self.softmax(p, count: bins, into: widths)
+            Self.softmax(p + bins, count: bins, into: heights)
+            return body(widths, heights)
+        }
+    }
+
+    @inline(__always)
+    static func softmax(_ u: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        var largest = -Float.infinity
+        for k in 0..<count { largest = max(largest, u[k]) }
+        var sum: Float = 0
+        for k in 0..<count { out[k] = expf(u[k] - largest); sum += out[k] }
+        let inverse = 1 / sum
+        for k in 0..<count { out[k] *= inverse }
+    }
+
+    /// Finds the bin holding `value` along x (`alongY == false`) or along y, from the softmax values.
+    @inline(__always)
+    func locate(_ value: Float, _ p: UnsafePointer<Float>, widths: UnsafePointer<Float>, heights: UnsafePointer<Float>,
+                alongY: Bool) -> Bin {
         let span = 2 * bound
-        let scaleW = (1 - Float(bins) * minimumBinWidth) / sumW
-        let scaleH = (1 - Float(bins) * minimumBinHeight) / sumH
+        let scaleW = 1 - Float(bins) * minimumBinWidth, scaleH = 1 - Float(bins) * minimumBinHeight
         var x = -bound, y = -bound
         for k in 0..<bins {
-            let w = span * (minimumBinWidth + scaleW * expf(p[k] - maxW))
-            let h = span * (minimumBinHeight + scaleH * expf(p[bins + k] - maxH))
+            let w = span * (minimumBinWidth + scaleW * widths[k])
+            let h = span * (minimumBinHeight + scaleH * heights[k])
             if k == bins - 1 || (alongY ? value < y + h : value < x + w) {
                 return Bin(index: k, x: x, width: w, y: y, height: h, leftSlope: slope(k, p), rightSlope: slope(k + 1, p))
             }
@@ -81,19 +113,20 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         let numerator = b.height * (s * xi * xi + b.leftSlope * t)
         let denominator = s + (b.rightSlope + b.leftSlope - 2 * s) * t
         let a = b.rightSlope * xi * xi + 2 * s * t + b.leftSlope * (1 - xi) * (1 - xi)
-        return (b.y + numerator / denominator, 2 * logf(s) + logf(a) - 2 * logf(denominator))
+        let ratio = s / denominator
+        return (b.y + numerator / denominator, logf(ratio * ratio * a))  // one log instead of three
     }
 
     public func forward(_ x: Float, _ p: UnsafePointer<Float>) -> (y: Float, logDerivative: Float) {
         guard x > -bound, x < bound else { return (x, 0) }
-        let b = locate(x, p, alongY: false)
+        let b = withSoftmax(p) { locate(x, p, widths: $0, heights: $1, alongY: false) }
         let xi = min(max((x - b.x) / b.width, 0), 1)
         return Self.evaluate(b, xi)
     }
 
     public func inverse(_ y: Float, _ p: UnsafePointer<Float>) -> (x: Float, logDerivative: Float) {
         guard y > -bound, y < bound else { return (y, 0) }
-        let b = locate(y, p, alongY: true)
+        let b = withSoftmax(p) { locate(y, p, widths: $0, heights: $1, alongY: true) }
         let s = b.height / b.width, delta = y - b.y
         let curvature = b.rightSlope + b.leftSlope - 2 * s
         let qa = b.height * (s - b.leftSlope) + delta * curvature
@@ -112,7 +145,17 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         parameterGradient gp: UnsafeMutablePointer<Float>
     ) -> Float {
         guard x > -bound, x < bound else { return gy }
-        let b = locate(x, p, alongY: false)
+        return withSoftmax(p) { widths, heights in
+            backward(x, p, widths: widths, heights: heights, outputGradient: gy, logDerivativeGradient: gl, parameterGradient: gp)
+        }
+    }
+
+    @inline(__always)
+    private func backward(
+        _ x: Float, _ p: UnsafePointer<Float>, widths: UnsafePointer<Float>, heights: UnsafePointer<Float>,
+        outputGradient gy: Float, logDerivativeGradient gl: Float, parameterGradient gp: UnsafeMutablePointer<Float>
+    ) -> Float {
+        let b = locate(x, p, widths: widths, heights: heights, alongY: false)
         let w = b.width, h = b.height, d0 = b.leftSlope, d1 = b.rightSlope
         let xi = min(max((x - b.x) / w, 0), 1)
         let s = h / w, t = xi * (1 - xi), curvature = d1 + d0 - 2 * s
@@ -139,9 +182,9 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         let gLeftY = gy
 
         // Widths: xₖ = −B + 2B Σ_{j<k} Wⱼ, wₖ = 2B Wₖ, W = m + (1 − Km) softmax(u).
-        backpropagateSoftmax(p, offset: 0, minimum: minimumBinWidth, k: b.index, gradientLeft: gLeftX,
+        backpropagateSoftmax(widths, offset: 0, minimum: minimumBinWidth, k: b.index, gradientLeft: gLeftX,
                              gradientExtent: gWidth, into: gp)
-        backpropagateSoftmax(p, offset: bins, minimum: minimumBinHeight, k: b.index, gradientLeft: gLeftY,
+        backpropagateSoftmax(heights, offset: bins, minimum: minimumBinHeight, k: b.index, gradientLeft: gLeftY,
                              gradientExtent: gHeight, into: gp)
         let k = b.index
         if k > 0 { gp[2 * bins + k - 1] += (gy * yD0 + gl * lD0) * sigmoid(p[2 * bins + k - 1] + derivativeShift) }
@@ -149,27 +192,21 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         return gXi / w
     }
 
-    /// Adds ∂L/∂u for u ↦ (left edge of bin k, extent of bin k) through the cumulative sum and softmax.
+    /// Adds ∂L/∂u for u ↦ (left edge of bin k, extent of bin k) through the cumulative sum and the softmax
+    /// values `softmax` (K), into `gp[offset ..< offset + K]`.
     @inline(__always)
     private func backpropagateSoftmax(
-        _ p: UnsafePointer<Float>, offset: Int, minimum: Float, k: Int, gradientLeft: Float, gradientExtent: Float,
+        _ softmax: UnsafePointer<Float>, offset: Int, minimum: Float, k: Int, gradientLeft: Float, gradientExtent: Float,
         into gp: UnsafeMutablePointer<Float>
     ) {
-        var maxU = -Float.infinity
-        for j in 0..<bins { maxU = max(maxU, p[offset + j]) }
-        var sum: Float = 0
-        for j in 0..<bins { sum += expf(p[offset + j] - maxU) }
         let span = 2 * bound, factor = 1 - Float(bins) * minimum
         // G_j = ∂L/∂W_j = 2B (gradientLeft·1[j<k] + gradientExtent·1[j=k]); Σ sⱼGⱼ in one pass.
         var weighted: Float = 0
-        for j in 0...k {
-            let sj = expf(p[offset + j] - maxU) / sum
-            weighted += sj * span * (j < k ? gradientLeft : gradientExtent)
-        }
+        for j in 0..<k { weighted += softmax[j] }
+        weighted = span * (weighted * gradientLeft + softmax[k] * gradientExtent)
         for j in 0..<bins {
-            let sj = expf(p[offset + j] - maxU) / sum
             let gj = j < k ? span * gradientLeft : (j == k ? span * gradientExtent : 0)
-            gp[offset + j] += factor * sj * (gj - weighted)
+            gp[offset + j] += factor * softmax[j] * (gj - weighted)
         }
     }
 
