@@ -64,7 +64,7 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
     func slope(_ k: Int, _ p: UnsafePointer<Float>) -> Float {
         if k == 0 || k == bins { return 1 }
         let raw = p[2 * bins + k - 1] + derivativeShift
-        return minimumDerivative + max(raw, 0) + log1pf(expf(-abs(raw)))
+        return minimumDerivative + max(raw, 0) + log1pf(fastExp(-abs(raw)))
     }
 
     /// Runs `body` with softmax(u_w) and softmax(u_h) in a stack buffer (K values each): every exponential is
@@ -83,8 +83,10 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
     static func softmax(_ u: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
         var largest = -Float.infinity
         for k in 0..<count { largest = max(largest, u[k]) }
+        // Exponentials in their own loop (independent, so they pipeline and vectorise), then the sum.
+        for k in 0..<count { out[k] = fastExp(u[k] - largest) }
         var sum: Float = 0
-        for k in 0..<count { out[k] = expf(u[k] - largest); sum += out[k] }
+        for k in 0..<count { sum += out[k] }
         let inverse = 1 / sum
         for k in 0..<count { out[k] *= inverse }
     }
@@ -211,5 +213,5 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
     }
 
     @inline(__always)
-    private func sigmoid(_ v: Float) -> Float { v >= 0 ? 1 / (1 + expf(-v)) : expf(v) / (1 + expf(v)) }
+    private func sigmoid(_ v: Float) -> Float { let e = fastExp(-abs(v)); return v >= 0 ? 1 / (1 + e) : e / (1 + e) }
 }
