@@ -1,3 +1,4 @@
+import Dispatch
 import NPETensor
 
 /// A monotonic scalar map y = g(x; φ) with ``parameterCount`` parameters φ per element: the univariate part
@@ -42,14 +43,17 @@ struct ElementwiseTransformOperation<Transform: ElementwiseTransform>: Different
         out.withUnsafeMutableScalars { o in
             x.scalars.withUnsafeBufferPointer { xs in
                 parameters.scalars.withUnsafeBufferPointer { ps in
-                    for r in 0..<n {
-                        var total: Float = 0
-                        for j in 0..<d {
-                            let (y, ld) = transform.forward(xs[r * d + j], ps.baseAddress! + (r * d + j) * p)
-                            o[r * (d + 1) + j] = y
-                            total += ld
+                    nonisolated(unsafe) let o = o
+                    Self.forEachRowRange(rows: n, elementsPerRow: d) { rows in
+                        for r in rows {
+                            var total: Float = 0
+                            for j in 0..<d {
+                                let (y, ld) = transform.forward(xs[r * d + j], ps.baseAddress! + (r * d + j) * p)
+                                o[r * (d + 1) + j] = y
+                                total += ld
+                            }
+                            o[r * (d + 1) + d] = total
                         }
-                        o[r * (d + 1) + d] = total
                     }
                 }
             }
@@ -69,13 +73,16 @@ struct ElementwiseTransformOperation<Transform: ElementwiseTransform>: Different
                 x.scalars.withUnsafeBufferPointer { xs in
                     parameters.scalars.withUnsafeBufferPointer { ps in
                         g.scalars.withUnsafeBufferPointer { gs in
-                            for r in 0..<n {
-                                let gl = gs[r * (d + 1) + d]
-                                for j in 0..<d {
-                                    let k = r * d + j
-                                    gxs[k] = transform.backward(
-                                        xs[k], ps.baseAddress! + k * p, outputGradient: gs[r * (d + 1) + j],
-                                        logDerivativeGradient: gl, parameterGradient: gps.baseAddress! + k * p)
+                            nonisolated(unsafe) let gxs = gxs, gps = gps
+                            Self.forEachRowRange(rows: n, elementsPerRow: d) { rows in
+                                for r in rows {
+                                    let gl = gs[r * (d + 1) + d]
+                                    for j in 0..<d {
+                                        let k = r * d + j
+                                        gxs[k] = transform.backward(
+                                            xs[k], ps.baseAddress! + k * p, outputGradient: gs[r * (d + 1) + j],
+                                            logDerivativeGradient: gl, parameterGradient: gps.baseAddress! + k * p)
+                                    }
                                 }
                             }
                         }
@@ -84,6 +91,19 @@ struct ElementwiseTransformOperation<Transform: ElementwiseTransform>: Different
             }
         }
         return [needed[0] ? gx : nil, needed[1] ? gp : nil]
+    }
+
+    /// Runs `body` over row ranges: on the threads the engine gives BLAS (``BLAS/threadCount``), when the batch
+    /// is large enough to pay for the hand-off (the kernel is a third to a half of an NSF training step); in one
+    /// range otherwise. Data-parallel workers run BLAS on one thread, so they get no nested threads here either.
+    static func forEachRowRange(rows: Int, elementsPerRow: Int, _ body: (Range<Int>) -> Void) {
+        let threads = BLAS.threadCount
+        guard threads > 1, rows * elementsPerRow >= 1024 else { return body(0..<rows) }
+        let chunk = (rows + threads - 1) / threads
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let range = (t * chunk)..<min(rows, (t + 1) * chunk)
+            if !range.isEmpty { body(range) }
+        }
     }
 }
 
