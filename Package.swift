@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "NPETensor", targets: ["NPETensor"]),
         .library(name: "NPENN", targets: ["NPENN"]),
+        .library(name: "NPEFlows", targets: ["NPEFlows"]),
         .library(name: "NPEData", targets: ["NPEData"]),
         .library(name: "NPESimulators", targets: ["NPESimulators"]),
         .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
@@ -40,6 +41,7 @@ let package = Package(
         // MARK: - Libraries
         .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc"], swiftSettings: swiftSettings),
         .target(name: "NPENN", dependencies: ["NPETensor"], swiftSettings: swiftSettings),
+        .target(name: "NPEFlows", dependencies: ["NPENN", "CBLAS"], swiftSettings: swiftSettings),
         .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4", "NPEChecksum"], swiftSettings: swiftSettings),
         .target(
             name: "NPESimulators",
@@ -66,13 +68,14 @@ let package = Package(
             name: "npe-build-dataset",
             dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets"], path: "Benchmarks/npe-bench"),
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
         .target(name: "NPETestSupport", dependencies: ["NPETensor"]),
         .testTarget(name: "NPETensorTests", dependencies: ["NPETensor", "NPETestSupport"]),
         .testTarget(name: "NPENNTests", dependencies: ["NPENN", "NPETestSupport"]),
+        .testTarget(name: "NPEFlowsTests", dependencies: ["NPEFlows", "NPESimulators", "NPETestSupport"]),
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),

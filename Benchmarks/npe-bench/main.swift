@@ -4,6 +4,7 @@ import Foundation
 let suites: [String: () throws -> Void] = [
     "engine": EngineSuite.run,
     "dataset": DatasetSuite.run,
+    "flows": FlowsSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
 for name in requested {

@@ -1,0 +1,200 @@
+import Foundation
+import NPENN
+import NPETensor
+
+/// The amortised posterior q(θ | x) of neural posterior estimation: an embedding network, a conditional flow on
+/// the standardised unconstrained parameters, and the maps back to θ's support.
+///
+/// Density, for θ inside its support (u = T(θ) elementwise, ũ = (u − μᵤ)/sᵤ, c = embed(x̃[, σ̃])):
+///
+///   log q(θ | x) = log q_flow(ũ | c) − Σ_d log s_{u,d} + Σ_d log T_d′(θ_d),
+///
+/// a density in θ's own space. Training minimises −mean log q(θ | x) over pairs from the joint p(θ) p(x | θ),
+/// which is minimised when q(θ | x) = p(θ | x) (Papamakarios & Murray 2016, arXiv:1605.06376; Greenberg, Nonnenmacher
+/// & Macke 2019, arXiv:1905.07488).
+///
+/// Bad input: a θ, x or σ of the wrong width, a NaN or infinity anywhere, a non-positive σ, or σ given to a
+/// model without a noise-level input (or missing from one with it) throws ``EstimatorError``. A θ outside the
+/// prior's support has log q = −∞ in ``logProbability(of:given:sigma:)`` (it is impossible under q, since
+/// samples never leave the support); in ``loss(theta:x:sigma:)`` it is an error, because training data must
+/// come from the prior.
+///
+/// Saved state: ``tensorDictionary()`` (weights `embedding.*`, `flow.*` and `standardization.*`) plus the
+/// Codable ``architecture``; ``init(architecture:tensors:)`` rebuilds the estimator from the two.
+public final class NeuralPosteriorEstimator: Module {
+    public let architecture: EstimatorArchitecture
+    public private(set) var standardization: Standardization
+    public let embedding: any EmbeddingNetwork
+    public let flow: ConditionalFlow
+
+    /// A fresh estimator, weights initialised from `stream`.
+    public init(architecture: EstimatorArchitecture, standardization: Standardization, stream: RandomStream) throws {
+        try architecture.validate()
+        guard standardization.thetaMean.count == architecture.thetaCount, standardization.xMean.count == architecture.xCount else {
+            throw EstimatorError.invalidStandardization("sizes disagree with D = \(architecture.thetaCount), M = \(architecture.xCount)")
+        }
+        self.architecture = architecture
+        self.standardization = standardization
+        embedding = try architecture.embedding.makeNetwork(inputCount: architecture.xCount,
+                                                           inputChannels: architecture.inputChannels, stream: stream.child(1))
+        flow = try ConditionalFlow(architecture: architecture.flow, stream: stream.child(2))
+    }
+
+    /// Rebuilds a saved estimator.
+    public convenience init(architecture: EstimatorArchitecture, tensors: [String: Tensor]) throws {
+        let standardization = try Standardization(tensors: tensors, thetaCount: architecture.thetaCount, xCount: architecture.xCount)
+        try self.init(architecture: architecture, standardization: standardization, stream: RandomStream(seed: 0))
+        try load(tensors.filter { !$0.key.hasPrefix("standardization.") })
+    }
+
+    public var namedParameters: [(name: String, parameter: Variable)] {
+        prefixed("embedding", embedding) + prefixed("flow", flow)
+    }
+
+    /// Weights and standardisation as one flat named-tensor dictionary.
+    public func tensorDictionary() -> [String: Tensor] {
+        parameterDictionary().merging(standardization.tensors) { a, _ in a }
+    }
+
+    /// Replaces the standardisation (the trainer sets it from the training set before the first step).
+    public func setStandardization(_ new: Standardization) throws {
+        guard new.thetaMean.count == architecture.thetaCount, new.xMean.count == architecture.xCount else {
+            throw EstimatorError.invalidStandardization("sizes disagree with D = \(architecture.thetaCount), M = \(architecture.xCount)")
+        }
+        standardization = new
+    }
+
+    // MARK: Density and loss
+
+    /// −mean log q(θ | x) over the batch, recorded for backpropagation. θ `[n, D]`, x and σ `[n, M]`.
+    public func loss(theta: Tensor, x: Tensor, sigma: Tensor? = nil) throws -> Variable {
+        let (u, logDerivative) = try Self.unconstrained(theta, supports: architecture.thetaSupports, argument: "theta")
+        let logq = try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma)
+        return try -logq.mean()
+    }
+
+    /// log q(θ | x) `[n]`, gradient-free. x (and σ) have n rows, or one row shared by every θ. Rows with θ
+    /// outside the support get −∞.
+    public func logProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil) throws -> Tensor {
+        try Self.checkMatrix(theta, width: architecture.thetaCount, argument: "theta")
+        let n = theta.shape[0], d = architecture.thetaCount
+        let inside = (0..<n).map { r in (0..<d).allSatisfy { architecture.thetaSupports[$0].contains(Double(theta[r, $0])) } }
+        // Rows outside are evaluated at a valid stand-in (the support's centre) and then set to −∞.
+        var valid = theta
+        for r in 0..<n where !inside[r] {
+            for j in 0..<d { valid[r, j] = architecture.thetaSupports[j].inverse(0).theta }
+        }
+        var xs = x, ss = sigma
+        if x.rank == 2, x.shape[0] == 1, n != 1 {
+            xs = try x.gatherRows(Array(repeating: 0, count: n))
+            ss = try sigma.map { try $0.gatherRows(Array(repeating: 0, count: n)) }
+        }
+        let (u, logDerivative) = try Self.unconstrained(valid, supports: architecture.thetaSupports, argument: "theta")
+        var result = try withoutGradient {
+            try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: xs, sigma: ss).value
+        }
+        for r in 0..<n where !inside[r] { result[scalarAt: r] = -.infinity }
+        return result
+    }
+
+    func recordedLogProbability(unconstrained u: Tensor, logDerivative: [Float], x: Tensor, sigma: Tensor?) throws -> Variable {
+        let n = u.shape[0], d = architecture.thetaCount
+        guard x.rank == 2, x.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "x", expected: n, got: x.shape.first ?? 0) }
+        let context = try embedding(Variable(networkInput(x: x, sigma: sigma)))
+        var standardized = u
+        var constant = [Float](repeating: 0, count: n)
+        let logScale = standardization.thetaScale.reduce(Float(0)) { $0 + logf($1) }
+        for r in 0..<n {
+            for j in 0..<d {
+                standardized[r, j] = (u[r, j] - standardization.thetaMean[j]) / standardization.thetaScale[j]
+            }
+            constant[r] = logDerivative[r] - logScale
+        }
+        let logq = try flow.logProbability(of: Variable(standardized), given: context)
+        return try logq + Variable(Tensor(vector: constant))
+    }
+
+    // MARK: Sampling
+
+    /// S samples of θ for each of T observations, with their log q, in one call (no gradients recorded).
+    /// Samples lie strictly inside θ's support by construction.
+    ///
+    /// - Parameters: x and σ `[T, M]`; `workers` threads share the sample grid (see
+    ///   ``ConditionalFlow/sample(given:count:stream:chunkRows:workers:)``).
+    /// - Returns: θ `[T, S, D]` and log q(θ | x) `[T, S]`.
+    public func sample(given x: Tensor, sigma: Tensor? = nil, count: Int, stream: RandomStream, workers: Int = 1)
+        throws -> (theta: Tensor, logProbability: Tensor)
+    {
+        let context = try withoutGradient { try embedding(Variable(networkInput(x: x, sigma: sigma))).value }
+        var (samples, logq) = try flow.sample(given: context, count: count, stream: stream, workers: workers)
+        let d = architecture.thetaCount, rows = logq.count
+        let logScale = standardization.thetaScale.reduce(Float(0)) { $0 + logf($1) }
+        samples.withUnsafeMutableScalars { s in
+            logq.withUnsafeMutableScalars { lq in
+                for r in 0..<rows {
+                    var total = 0.0
+                    for j in 0..<d {
+                        let u = Double(s[r * d + j]) * Double(standardization.thetaScale[j]) + Double(standardization.thetaMean[j])
+                        let (theta, logDerivative) = architecture.thetaSupports[j].inverse(u)
+                        s[r * d + j] = theta
+                        total += logDerivative
+                    }
+                    lq[r] += Float(total) - logScale
+                }
+            }
+        }
+        return (samples, logq)
+    }
+
+    // MARK: Input preparation and checks
+
+    /// The embedding's input `[n, M·channels]`: x̃ and, with a noise-level input, σ/sₓ interleaved per bin.
+    func networkInput(x: Tensor, sigma: Tensor?) throws -> Tensor {
+        let m = architecture.xCount
+        try Self.checkMatrix(x, width: m, argument: "x")
+        guard (sigma != nil) == architecture.noiseLevelInput else { throw EstimatorError.noiseLevelMismatch(expected: architecture.noiseLevelInput) }
+        let n = x.shape[0], channels = architecture.inputChannels
+        if let sigma {
+            try Self.checkMatrix(sigma, width: m, argument: "sigma")
+            guard sigma.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "sigma", expected: n, got: sigma.shape[0]) }
+            for r in 0..<n { for c in 0..<m where !(sigma[r, c] > 0) { throw EstimatorError.nonPositiveNoiseLevel(row: r, column: c, value: sigma[r, c]) } }
+        }
+        var input = Tensor.zeros([n, m * channels])
+        for r in 0..<n {
+            for c in 0..<m {
+                input[r, c * channels] = (x[r, c] - standardization.xMean[c]) / standardization.xScale[c]
+                if let sigma { input[r, c * channels + 1] = sigma[r, c] / standardization.xScale[c] }
+            }
+        }
+        return input
+    }
+
+    /// Throws unless `t` is `[n, width]` and finite.
+    static func checkMatrix(_ t: Tensor, width: Int, argument: String) throws {
+        guard t.rank == 2, t.shape[1] == width else { throw EstimatorError.wrongWidth(argument: argument, expected: width, shape: t.shape) }
+        if let index = t.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw EstimatorError.nonFinite(argument: argument, row: index / max(width, 1), column: index % max(width, 1))
+        }
+    }
+
+    /// u = T(θ) `[n, D]` and Σ log T′ per row; θ must lie inside the support.
+    static func unconstrained(_ theta: Tensor, supports: [UnconstrainingMap], argument: String) throws -> (values: Tensor, logDerivative: [Float]) {
+        let d = supports.count
+        try checkMatrix(theta, width: d, argument: argument)
+        let n = theta.shape[0]
+        var u = theta
+        var logDerivative = [Float](repeating: 0, count: n)
+        for r in 0..<n {
+            var total = 0.0
+            for j in 0..<d {
+                let value = Double(theta[r, j])
+                guard supports[j].contains(value) else { throw EstimatorError.thetaOutsideSupport(row: r, column: j, value: theta[r, j]) }
+                let (mapped, ld) = supports[j].forward(value)
+                u[r, j] = Float(mapped)
+                total += ld
+            }
+            logDerivative[r] = Float(total)
+        }
+        return (u, logDerivative)
+    }
+}
