@@ -41,7 +41,7 @@ let package = Package(
         // MARK: - Libraries
         .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc"], swiftSettings: swiftSettings),
         .target(name: "NPENN", dependencies: ["NPETensor"], swiftSettings: swiftSettings),
-        .target(name: "NPEFlows", dependencies: ["NPENN", "CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "NPEFlows", dependencies: ["NPENN"], swiftSettings: swiftSettings),
         .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4", "NPEChecksum"], swiftSettings: swiftSettings),
         .target(
             name: "NPESimulators",

@@ -45,7 +45,7 @@ struct AutoregressiveInverter<Univariate: ElementwiseTransform>: TransformInvert
         weights[0].withUnsafeBufferPointer { w in
             context.scalars.withUnsafeBufferPointer { ctx in
                 term.withUnsafeMutableBufferPointer { t in
-                    StridedMatrixProduct.multiply(ctx.baseAddress!, lda: c, w.baseAddress! + d * h1, ldb: h1,
+                    BLAS.multiply(ctx.baseAddress!, lda: c, w.baseAddress! + d * h1, ldb: h1,
                                                   into: t.baseAddress!, ldc: h1, m: rows, n: h1, k: c, accumulate: true)
                 }
             }
@@ -91,7 +91,7 @@ struct AutoregressiveInverter<Univariate: ElementwiseTransform>: TransformInvert
                     below.withUnsafeBufferPointer { a in
                         weights[l].withUnsafeBufferPointer { w in
                             hidden[l].withUnsafeMutableBufferPointer { out in
-                                StridedMatrixProduct.multiply(
+                                BLAS.multiply(
                                     a.baseAddress!, lda: widths[l - 1], w.baseAddress! + block.lowerBound, ldb: widths[l],
                                     into: out.baseAddress! + block.lowerBound, ldc: widths[l],
                                     m: n, n: block.count, k: prefix, accumulate: true)
@@ -107,7 +107,7 @@ struct AutoregressiveInverter<Univariate: ElementwiseTransform>: TransformInvert
                     for r in 0..<n { for j in 0..<p { ps[r * p + j] = bias[i * p + j] } }
                     hidden[last].withUnsafeBufferPointer { a in
                         weights[last + 1].withUnsafeBufferPointer { w in
-                            StridedMatrixProduct.multiply(
+                            BLAS.multiply(
                                 a.baseAddress!, lda: widths[last], w.baseAddress! + i * p, ldb: outputWidth,
                                 into: ps.baseAddress!, ldc: p, m: n, n: p, k: prefix, accumulate: true)
                         }

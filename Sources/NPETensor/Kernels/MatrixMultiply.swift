@@ -27,27 +27,17 @@ extension Tensor {
         return Tensor(unchecked: [m, n], scalars: out)
     }
 
-    /// `out = op(a)·op(b) (+ out when accumulate)`, the single entry point to sgemm.
+    /// `out = op(a)·op(b) (+ out when accumulate)` on whole row-major arrays.
     static func gemm(
         _ a: [Float], _ b: [Float], into out: inout [Float], m: Int, n: Int, k: Int,
         transposeLHS: Bool, transposeRHS: Bool, accumulate: Bool, alpha: Float = 1
     ) {
-        guard m > 0, n > 0 else { return }
-        if k == 0 {
-            if !accumulate { for i in 0..<(m * n) { out[i] = 0 } }
-            return
-        }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { po in
-                    cblas_sgemm(
-                        CblasRowMajor,
-                        transposeLHS ? CblasTrans : CblasNoTrans,
-                        transposeRHS ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha,
-                        pa.baseAddress, Int32(transposeLHS ? m : k),
-                        pb.baseAddress, Int32(transposeRHS ? k : n),
-                        accumulate ? 1 : 0, po.baseAddress, Int32(n))
+                    BLAS.multiply(pa.baseAddress!, lda: transposeLHS ? m : k, transposeLHS: transposeLHS,
+                                  pb.baseAddress!, ldb: transposeRHS ? k : n, transposeRHS: transposeRHS,
+                                  into: po.baseAddress!, ldc: n, m: m, n: n, k: k, accumulate: accumulate, alpha: alpha)
                 }
             }
         }
@@ -133,4 +123,23 @@ public enum BLAS {
     public static func setThreadCount(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
     /// The number of threads OpenBLAS currently uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// The single entry point to `cblas_sgemm`: C[m, n] = α op(A) · op(B) (+ C when `accumulate`), all row-major
+    /// with row strides `lda`, `ldb`, `ldc`, so sub-blocks of larger matrices can be multiplied in place (the
+    /// autoregressive sampler multiplies column prefixes of hidden activations this way).
+    /// The caller guarantees the pointers cover every addressed element.
+    @inlinable
+    public static func multiply(
+        _ a: UnsafePointer<Float>, lda: Int, transposeLHS: Bool = false,
+        _ b: UnsafePointer<Float>, ldb: Int, transposeRHS: Bool = false,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, accumulate: Bool, alpha: Float = 1
+    ) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            if !accumulate { for r in 0..<m { for j in 0..<n { c[r * ldc + j] = 0 } } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeLHS ? CblasTrans : CblasNoTrans, transposeRHS ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(ldc))
+    }
 }
