@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
         .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
-        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
+        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
         .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETestSupport"]),
-        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPETestSupport"]),
+        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),

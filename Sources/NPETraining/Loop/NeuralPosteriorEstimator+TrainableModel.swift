@@ -1,0 +1,11 @@
+import NPEFlows
+import NPETensor
+
+/// The NPE objective as the trainer consumes it: Σ over the slice of −log q(θ | x̃, σ), i.e. the estimator's
+/// mean loss times the slice size (see ``TrainableModel`` for why sums, not means).
+extension NeuralPosteriorEstimator: TrainableModel {
+    public func summedLoss(_ inputs: TrainingInputs) throws -> Variable {
+        try loss(theta: inputs.theta, x: inputs.x, sigma: architecture.noiseLevelInput ? inputs.sigma : nil)
+            * Float(inputs.theta.rowCount)
+    }
+}
