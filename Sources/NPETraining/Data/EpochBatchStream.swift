@@ -64,13 +64,15 @@ public final class EpochBatchStream {
         if buffer.count == 0 || (buffer.count < batchSize && dropsLastPartialBatch) { return nil }
         let global = min(batchSize, buffer.count)
         let lower = rank * global / workerCount, upper = (rank + 1) * global / workerCount
-        let slice = buffer.take(global).slice(lower..<upper)
+        let slice = buffer.slice(lower..<upper)
+        buffer.consume(global)
         return slice.batch(theta: reader.parameterCount, x: reader.featureCount, context: reader.contextCount,
                            globalCount: global)
     }
 
     /// Reads up to `bufferChunks` chunks into the buffer and shuffles it.
     private func refill() throws {
+        buffer.compact()
         for _ in 0..<bufferChunks {
             guard let chunk = try prefetcher.next() else { exhausted = true; break }
             buffer.append(chunk, keeping: { split.isValidation(row: $0) == (part == .validation) })
@@ -80,15 +82,20 @@ public final class EpochBatchStream {
     }
 }
 
-/// Rows pooled for shuffling: each row is (dataset index, θ, x, context) laid out flat.
+/// Rows pooled for shuffling: each row is (dataset index, θ, x, context) laid out flat. Rows before `start` have
+/// been served; they are dropped once per refill (``compact()``), not once per batch, so serving a batch costs
+/// only the copy of its own rows.
 struct RowBuffer {
     var rows: [Int] = []
     var theta: [Float] = []
     var x: [Float] = []
     var context: [Float] = []
     var widths = (theta: 0, x: 0, context: 0)
+    /// The first row not yet served.
+    var start = 0
 
-    var count: Int { rows.count }
+    /// Rows not yet served.
+    var count: Int { rows.count - start }
 
     mutating func append(_ chunk: TrainingRows, keeping keep: (Int) -> Bool) {
         let n = chunk.count
@@ -103,11 +110,21 @@ struct RowBuffer {
         }
     }
 
-    /// Fisher–Yates over whole rows.
+    /// Drops the served rows.
+    mutating func compact() {
+        guard start > 0 else { return }
+        rows.removeFirst(start)
+        theta.removeFirst(start * widths.theta)
+        x.removeFirst(start * widths.x)
+        context.removeFirst(start * widths.context)
+        start = 0
+    }
+
+    /// Fisher–Yates over the unserved rows.
     mutating func shuffle(using generator: inout PhiloxGenerator) {
-        guard rows.count > 1 else { return }
-        for i in stride(from: rows.count - 1, to: 0, by: -1) {
-            let j = Int.random(in: 0...i, using: &generator)
+        guard count > 1 else { return }
+        for i in stride(from: rows.count - 1, to: start, by: -1) {
+            let j = start + Int.random(in: 0...(i - start), using: &generator)
             guard i != j else { continue }
             rows.swapAt(i, j)
             swapRow(&theta, widths.theta, i, j)
@@ -120,26 +137,17 @@ struct RowBuffer {
         for c in 0..<width { values.swapAt(i * width + c, j * width + c) }
     }
 
-    /// Removes and returns the first `n` rows.
-    mutating func take(_ n: Int) -> RowBuffer {
-        var head = RowBuffer(widths: widths)
-        head.rows = Array(rows[..<n])
-        head.theta = Array(theta[..<(n * widths.theta)])
-        head.x = Array(x[..<(n * widths.x)])
-        head.context = Array(context[..<(n * widths.context)])
-        rows.removeFirst(n)
-        theta.removeFirst(n * widths.theta)
-        x.removeFirst(n * widths.x)
-        context.removeFirst(n * widths.context)
-        return head
-    }
+    /// Marks the next `n` rows as served.
+    mutating func consume(_ n: Int) { start += n }
 
+    /// A copy of unserved rows `range` (relative to the first unserved row).
     func slice(_ range: Range<Int>) -> RowBuffer {
+        let lower = start + range.lowerBound, upper = start + range.upperBound
         var out = RowBuffer(widths: widths)
-        out.rows = Array(rows[range])
-        out.theta = Array(theta[(range.lowerBound * widths.theta)..<(range.upperBound * widths.theta)])
-        out.x = Array(x[(range.lowerBound * widths.x)..<(range.upperBound * widths.x)])
-        out.context = Array(context[(range.lowerBound * widths.context)..<(range.upperBound * widths.context)])
+        out.rows = Array(rows[lower..<upper])
+        out.theta = Array(theta[(lower * widths.theta)..<(upper * widths.theta)])
+        out.x = Array(x[(lower * widths.x)..<(upper * widths.x)])
+        out.context = Array(context[(lower * widths.context)..<(upper * widths.context)])
         return out
     }
 
