@@ -44,7 +44,7 @@ private func writeHDF5(_ url: URL, ids: [String] = ["a", "b"], sigmaBins: Int = 
     }
     let duplicate = try temporaryURL("d.h5")
     try writeHDF5(duplicate, ids: ["a", "a"])
-    #expect(throws: CatalogueError.duplicateID(file: duplicate.path, id: "a", rows: (0, 1))) { try Catalogue(hdf5: duplicate) }
+    #expect(throws: CatalogueError.duplicateID(file: duplicate.path, id: "a", firstRow: 0, row: 1)) { try Catalogue(hdf5: duplicate) }
 }
 
 @Test func readsACSVCatalogueAndFlagsOnlyTheBadTarget() throws {

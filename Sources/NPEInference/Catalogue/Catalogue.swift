@@ -63,7 +63,7 @@ public struct Catalogue: Sendable, Equatable {
         }
         var seen: [String: Int] = [:]
         for (row, id) in ids.enumerated() {
-            if let first = seen[id] { throw CatalogueError.duplicateID(file: source, id: id, rows: (first, row)) }
+            if let first = seen[id] { throw CatalogueError.duplicateID(file: source, id: id, firstRow: first, row: row) }
             seen[id] = row
         }
     }
@@ -80,11 +80,9 @@ public enum CatalogueError: Error, Equatable, CustomStringConvertible {
     case missing(file: String, dataset: String)
     case shape(file: String, dataset: String, reason: String)
     case unsupportedType(file: String, dataset: String, type: String)
-    case duplicateID(file: String, id: String, rows: (Int, Int))
+    case duplicateID(file: String, id: String, firstRow: Int, row: Int)
     case invalidNames(file: String, attribute: String, reason: String)
     case incompatible(file: String, reason: String)
-
-    public static func == (a: CatalogueError, b: CatalogueError) -> Bool { a.description == b.description }
 
     public var description: String {
         switch self {
@@ -92,7 +90,7 @@ public enum CatalogueError: Error, Equatable, CustomStringConvertible {
         case let .missing(file, dataset): return "\(file): required '\(dataset)' is missing"
         case let .shape(file, dataset, reason): return "\(file): '\(dataset)': \(reason)"
         case let .unsupportedType(file, dataset, type): return "\(file): '\(dataset)' has type \(type); expected float32 or float64"
-        case let .duplicateID(file, id, rows): return "\(file): id '\(id)' appears in rows \(rows.0) and \(rows.1)"
+        case let .duplicateID(file, id, firstRow, row): return "\(file): id '\(id)' appears in rows \(firstRow) and \(row)"
         case let .invalidNames(file, attribute, reason): return "\(file): attribute '\(attribute)': \(reason)"
         case let .incompatible(file, reason): return "\(file): does not fit the model: \(reason)"
         }
