@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
+        .executable(name: "npe-train", targets: ["npe-train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,8 +53,10 @@ let package = Package(
         .target(name: "NPECSV", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
+        // Shared by the executables: the stderr progress bar and SIGINT/SIGTERM as a polled stop flag.
+        .target(name: "NPECommandLine", swiftSettings: swiftSettings),
         .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
-        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
+        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -66,9 +69,12 @@ let package = Package(
             dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows"], path: "Benchmarks/npe-bench"),
+            name: "npe-train",
+            dependencies: ["NPETraining", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -86,6 +92,9 @@ let package = Package(
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
         .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPETestSupport"]),
+        .testTarget(
+            name: "NPETrainCommandTests",
+            dependencies: ["npe-train", "npe-build-dataset", "NPETraining", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -90,15 +90,26 @@ public final class Trainer<Model: TrainableModel> {
 
         epochs: for epoch in state.completedEpochs..<options.epochs {
             let start = Date()
-            var trainingTotals = [0.0, 0.0]  // summed loss, rows
+            // A run stopped mid-epoch (Ctrl-C) resumes at its next step, with the epoch's partial sums.
+            let resumedStep = state.stepsInEpoch
+            var trainingTotals = state.partialTrainingTotals ?? [0.0, 0.0]  // summed loss, rows
             var gradientNorm: Float = 0
             let stream = try EpochBatchStream(
                 reader: reader, split: split, part: .training, epoch: epoch, seed: options.seed,
                 batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
                 rank: communicator.rank, workerCount: communicator.size)
-            var step = 0
+            for _ in 0..<resumedStep { _ = try stream.next() }
+            state.stepsInEpoch = 0
+            state.partialTrainingTotals = nil
+            var step = resumedStep
             while let batch = try stream.next() {
-                if shouldStop() { interrupted = true; break epochs }
+                if try stopIsRequested() {
+                    interrupted = true
+                    state.stepsInEpoch = step
+                    state.partialTrainingTotals = trainingTotals
+                    try writeCheckpoint(state: state, best: best)
+                    break epochs
+                }
                 optimizer.learningRate = learningRate(state: state, step: epoch * stepsPerEpoch + step, stepsPerEpoch: stepsPerEpoch)
                 model.zeroGradients()
                 let summed = try model.summedLoss(inputs(for: batch, epoch: epoch))
@@ -122,7 +133,8 @@ public final class Trainer<Model: TrainableModel> {
             let seconds = Date().timeIntervalSince(start)
             let metrics = EpochMetrics(
                 epoch: epoch, trainingLoss: Float(trainingTotals[0] / trainingTotals[1]), validationLoss: validationLoss,
-                learningRate: optimizer.learningRate, samplesPerSecond: trainingTotals[1] / max(seconds, 1e-9),
+                learningRate: optimizer.learningRate,
+                samplesPerSecond: Double(max(step - resumedStep, 0) * options.batchSize) / max(seconds, 1e-9),
                 seconds: seconds, gradientNorm: gradientNorm)
             state.history.append(metrics)
             state.completedEpochs = epoch + 1
@@ -138,19 +150,31 @@ public final class Trainer<Model: TrainableModel> {
             if communicator.isRoot {
                 try log?.append(metrics)
                 onEpoch?(metrics)
-                if let url = checkpointURL {
-                    try TrainingCheckpoint(state: state, model: model.parameterDictionary(), best: best,
-                                           optimizer: optimizer.stateDictionary()).write(to: url)
-                }
             }
+            try writeCheckpoint(state: state, best: best)
             if state.epochsWithoutImprovement >= options.patience { break }
         }
-        // An interrupted epoch is discarded: the checkpoint holds the last completed epoch, and resuming
-        // repeats the interrupted one with the same (seed, epoch) draws.
+        // A stopped run's checkpoint holds the weights after its last step and its position in the epoch; the
+        // returned model holds the best weights so far either way.
         try model.load(best)
         return Result(bestParameters: best, bestValidationLoss: state.bestValidationLoss, bestEpoch: state.bestEpoch,
                       history: state.history, stoppedEarly: state.epochsWithoutImprovement >= options.patience,
                       interrupted: interrupted)
+    }
+
+    /// Whether any worker was asked to stop: every worker must leave the loop at the same step, or the others
+    /// would wait for it in the next collective forever.
+    func stopIsRequested() throws -> Bool {
+        var flag = [shouldStop() ? 1.0 : 0.0]
+        if communicator.size > 1 { try communicator.allReduceSum(&flag) }
+        return flag[0] > 0
+    }
+
+    /// Rank 0 replaces the checkpoint (atomically).
+    func writeCheckpoint(state: TrainingCheckpoint.State, best: [String: Tensor]) throws {
+        guard communicator.isRoot, let url = checkpointURL else { return }
+        try TrainingCheckpoint(state: state, model: model.parameterDictionary(), best: best,
+                               optimizer: optimizer.stateDictionary()).write(to: url)
     }
 
     func plateauScheduler() -> ReduceOnPlateau? {

@@ -1,0 +1,118 @@
+import Foundation
+import NPEData
+import NPEFlows
+import NPEModels
+import NPEParallel
+import NPERegistry
+import NPESimulators
+import NPETensor
+
+/// One `npe-train` run: every check that can fail before training, the network built from the dataset's prior and
+/// the configuration, training on each worker, and publication.
+///
+/// Construction does all the checks (so errors come before any work): the dataset opens and validates (and, on
+/// the root worker, hashes to its recorded digest), its prior matches its columns, the training noise can be
+/// built for it, the registry is writable, and the checkpoint state agrees with `resume`. It also fits the
+/// standardisation, deterministically, so every worker and MPI rank computes the same one.
+public final class TrainingSession: @unchecked Sendable {
+    public let request: TrainingRequest
+    public let metadata: TrainingDatasetMetadata
+    public let rowCount: Int
+    public let contentDigest: String
+    /// The dataset's full prior (θ and context parameters).
+    public let prior: Prior
+    /// The noise training adds (nil: none).
+    public let noise: TrainingNoise?
+    public let architecture: EstimatorArchitecture
+    public let standardization: Standardization
+
+    /// Rows the standardisation is fitted on (the first training rows; plenty for means and spreads).
+    static let standardizationRows = 50_000
+
+    /// - Parameter isRoot: the root worker also verifies the digest and checks the registry and checkpoint.
+    public init(request: TrainingRequest, isRoot: Bool = true) throws {
+        self.request = request
+        let file = request.datasetFile
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw TrainingSetupError.datasetMissing(path: request.dataset.path)
+        }
+        let reader = try TrainingDatasetReader(contentsOf: file)
+        defer { try? reader.close() }
+        if isRoot {
+            try reader.verifyContentDigest()
+            try RegistryPreflight.checkWritable(request.registry)
+            try RegistryName.validateModelName(request.modelName)
+            let exists = FileManager.default.fileExists(atPath: request.checkpointURL.path)
+            if request.resume && !exists { throw TrainingSetupError.nothingToResume(path: request.checkpointURL.path) }
+            if !request.resume && exists { throw TrainingSetupError.checkpointExists(path: request.checkpointURL.path) }
+        }
+        metadata = reader.metadata
+        rowCount = reader.rowCount
+        contentDigest = reader.contentDigest
+        prior = try Self.prior(of: reader.metadata, path: file.path)
+        let configuration = request.configuration
+        noise = try configuration.noise.resolve(for: reader.metadata, path: file.path)
+        let noiseLevelInput = configuration.noiseLevelInput ?? (noise != nil)
+        if noiseLevelInput && noise == nil {
+            throw TrainingSetupError.noiseUnavailable(
+                dataset: file.path, reason: "noise_level_input is on, but training adds no noise to this dataset")
+        }
+        let thetaSupports = prior.thetaBijections.map(UnconstrainingMap.init)
+        architecture = EstimatorArchitecture(
+            thetaSupports: thetaSupports, xCount: reader.featureCount,
+            contextTransforms: prior.contextIndices.map { ContextTransform(prior.parameters[$0].distribution) },
+            noiseLevelInput: noiseLevelInput, embedding: configuration.embedding.architecture,
+            flowKind: configuration.flow.kind, transforms: configuration.flow.transforms,
+            hiddenWidths: configuration.flow.hiddenWidths, activation: configuration.flow.activation,
+            bins: configuration.flow.bins)
+        standardization = try Self.fitStandardization(
+            reader: reader, architecture: architecture, noise: noise, options: configuration.training)
+    }
+
+    /// The dataset's prior, checked against its columns.
+    static func prior(of metadata: TrainingDatasetMetadata, path: String) throws -> Prior {
+        let prior: Prior
+        do {
+            prior = try JSONDecoder().decode(Prior.self, from: Data(metadata.priorJSON.utf8))
+        } catch {
+            throw TrainingSetupError.datasetUnusable(path: path, reason: "its prior attribute is not a usable prior (\(error))")
+        }
+        guard prior.thetaNames == metadata.parameterNames, prior.contextNames == metadata.contextNames else {
+            throw TrainingSetupError.datasetUnusable(
+                path: path, reason: "its prior's parameters (\(prior.thetaNames), context \(prior.contextNames)) "
+                    + "do not match its columns (\(metadata.parameterNames), context \(metadata.contextNames))")
+        }
+        return prior
+    }
+
+    /// Column statistics of the first ``standardizationRows`` training rows (noisy x as epoch 0 draws it), so
+    /// the network sees inputs of order one. Read a chunk at a time; the same on every worker.
+    static func fitStandardization(reader: TrainingDatasetReader, architecture: EstimatorArchitecture,
+                                   noise: TrainingNoise?, options: TrainingOptions) throws -> Standardization {
+        let split = DataSplit(seed: options.seed, validationFraction: options.validationFraction)
+        let augmentation = noise.map { NoiseAugmentation(noise: $0, seed: options.seed) }
+        var theta: [Float] = [], x: [Float] = [], context: [Float] = []
+        var count = 0
+        let (d, m, a) = (reader.parameterCount, reader.featureCount, reader.contextCount)
+        let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
+        chunks: for chunk in 0..<reader.chunkCount {
+            let rows = try reader.readChunk(chunk)
+            for (k, row) in rows.rows.enumerated() where !split.isValidation(row: row) && (rows.flags?[k] ?? 0) & failed == 0 {
+                theta += rows.theta[(k * d)..<((k + 1) * d)]
+                var xs = Array(rows.x[(k * m)..<((k + 1) * m)])
+                augmentation?.perturb(&xs, row: row, epoch: 0)
+                x += xs
+                if let c = rows.context { context += c[(k * a)..<((k + 1) * a)] }
+                count += 1
+                if count == standardizationRows { break chunks }
+            }
+        }
+        guard count >= 2 else {
+            throw TrainingSetupError.datasetUnusable(path: reader.url.path, reason: "fewer than 2 usable training rows")
+        }
+        return try Standardization.fit(
+            theta: try Tensor(shape: [count, d], scalars: theta), x: try Tensor(shape: [count, m], scalars: x),
+            context: a > 0 ? try Tensor(shape: [count, a], scalars: context) : nil,
+            supports: architecture.thetaSupports, contextTransforms: architecture.contextTransforms)
+    }
+}
