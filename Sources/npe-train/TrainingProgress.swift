@@ -36,22 +36,26 @@ final class TrainingProgress {
             batch \(c.training.batchSize), learning rate \(c.training.learningRate), up to \(c.training.epochs) epochs, \
             \(workers) worker\(workers == 1 ? "" : "s")\(session.request.resume ? ", resuming" : "")
             """)
+        if session.rejectedFraction > 0 {
+            bar.message(String(format: "outlier filter: %.2f%% of the sampled training rows have x beyond %g robust σ and are skipped",
+                               100 * session.rejectedFraction, c.training.outlierLimit ?? 0))
+        }
     }
 
     private func step(epoch: Int, step: Int, of steps: Int, loss: Float) {
         if epoch != currentEpoch {
+            // Rates count from the end of the epoch's first step (which may include a resume's catch-up).
             currentEpoch = epoch
             epochStart = Date()
-            stepsAtStart = step - 1
+            stepsAtStart = step
         }
         let elapsed = Date().timeIntervalSince(epochStart)
         let done = step - stepsAtStart
-        let perStep = elapsed / Double(max(done, 1))
-        let rate = Double(done * batchSize) / max(elapsed, 1e-9)
+        let rate = done > 0 ? String(format: "%.0f", Double(done * batchSize) / max(elapsed, 1e-9)) : "-"
+        let eta = done > 0 ? ProgressBar.duration(elapsed / Double(done) * Double(max(steps - step, 0))) : "--:--"
         let validation = lastValidation.map { String(format: "%.4f", $0) } ?? "-"
-        let text = String(format: "epoch %d/%d  step %d/%d  loss %.4f  val %@  %.0f samples/s  ETA %@",
-                          epoch + 1, epochs, step, steps, loss, validation, rate,
-                          ProgressBar.duration(perStep * Double(max(steps - step, 0))))
+        let text = String(format: "epoch %d/%d  step %d/%d  loss %.4f  val %@  %@ samples/s  ETA %@",
+                          epoch + 1, epochs, step, steps, loss, validation, rate, eta)
         bar.show(fraction: Double(step) / Double(max(steps, 1)), text: text, always: step == steps)
     }
 

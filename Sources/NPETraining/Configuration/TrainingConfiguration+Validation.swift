@@ -62,6 +62,9 @@ extension TrainingConfiguration {
         guard o.shuffleBufferChunks >= 1 else {
             throw fail("training.shuffle_buffer_chunks", o.shuffleBufferChunks, "an integer ≥ 1")
         }
+        if let limit = o.outlierLimit, !(limit > 0 && limit.isFinite) {
+            throw fail("training.outlier_limit", limit, "a positive number of robust standard deviations, or none")
+        }
         switch o.schedule {
         case .constant: break
         case let .cosine(minimum):

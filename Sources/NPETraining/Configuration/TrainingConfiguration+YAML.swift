@@ -104,7 +104,7 @@ private final class ConfigurationYAMLReader {
 
     func training(_ node: Node, _ at: String, into o: inout TrainingOptions) throws {
         let known = ["batch_size", "learning_rate", "schedule", "weight_decay", "gradient_clip", "epochs", "patience",
-                     "validation_fraction", "shuffle_buffer_chunks", "seed"]
+                     "validation_fraction", "shuffle_buffer_chunks", "outlier_limit", "seed"]
         try entries(node, at, known: known) { key, value, path in
             switch key {
             case "batch_size": o.batchSize = try integer(value, path)
@@ -118,6 +118,9 @@ private final class ConfigurationYAMLReader {
             case "patience": o.patience = try integer(value, path)
             case "validation_fraction": o.validationFraction = try number(Double.self, value, path)
             case "shuffle_buffer_chunks": o.shuffleBufferChunks = try integer(value, path)
+            case "outlier_limit":
+                o.outlierLimit = try isNull(value) || value.scalar?.string.lowercased() == "none"
+                    ? nil : number(Float.self, value, path)
             default:
                 guard let text = value.scalar?.string, let seed = UInt64(text) else {
                     throw fail(path, value, .invalidValue(value.scalar?.string ?? "", expected: "an integer ≥ 0"))

@@ -16,6 +16,8 @@ public final class Trainer<Model: TrainableModel> {
     public let options: TrainingOptions
     public let reader: TrainingDatasetReader
     public let noise: NoiseAugmentation?
+    /// Rows it rejects are skipped in training and validation.
+    public let rowFilter: OutlierFilter?
     public let communicator: Communicator
     /// Where the checkpoint is written every epoch (rank 0 writes; nil disables checkpoints).
     public let checkpointURL: URL?
@@ -32,7 +34,9 @@ public final class Trainer<Model: TrainableModel> {
     let split: DataSplit
 
     public init(model: Model, options: TrainingOptions, reader: TrainingDatasetReader, noise: NoiseAugmentation?,
-                communicator: Communicator = LocalCommunicator(), checkpointURL: URL? = nil, metricsURL: URL? = nil) {
+                communicator: Communicator = LocalCommunicator(), checkpointURL: URL? = nil, metricsURL: URL? = nil,
+                rowFilter: OutlierFilter? = nil) {
+        self.rowFilter = rowFilter
         self.model = model
         self.options = options
         self.reader = reader
@@ -97,7 +101,7 @@ public final class Trainer<Model: TrainableModel> {
             let stream = try EpochBatchStream(
                 reader: reader, split: split, part: .training, epoch: epoch, seed: options.seed,
                 batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
-                rank: communicator.rank, workerCount: communicator.size)
+                rank: communicator.rank, workerCount: communicator.size, rowFilter: rowFilter)
             for _ in 0..<resumedStep { _ = try stream.next() }
             state.stepsInEpoch = 0
             state.partialTrainingTotals = nil
@@ -220,7 +224,7 @@ public final class Trainer<Model: TrainableModel> {
         let stream = try EpochBatchStream(
             reader: reader, split: split, part: .validation, epoch: epoch, seed: options.seed,
             batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
-            rank: communicator.rank, workerCount: communicator.size)
+            rank: communicator.rank, workerCount: communicator.size, rowFilter: rowFilter)
         var sums = [0.0, 0.0]
         try withoutGradient {
             while let batch = try stream.next() {

@@ -39,7 +39,7 @@ extension TrainingSession {
         let trainer = Trainer(
             model: estimator, options: options, reader: reader,
             noise: noise.map { NoiseAugmentation(noise: $0, seed: options.seed) }, communicator: communicator,
-            checkpointURL: request.checkpointURL, metricsURL: request.metricsURL)
+            checkpointURL: request.checkpointURL, metricsURL: request.metricsURL, rowFilter: rowFilter)
         trainer.shouldStop = shouldStop
         trainer.onStep = observers.onStep
         trainer.onEpoch = observers.onEpoch
@@ -60,13 +60,8 @@ extension TrainingSession {
             validationSplit: DataSplit(seed: request.configuration.training.seed,
                                        validationFraction: request.configuration.training.validationFraction),
             epochsRun: result.history.count, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
-            workers: workers, standardizationRows: min(Self.standardizationRows, rowCount))
-        let lineage = DatasetLineage(
-            path: request.datasetFile.standardizedFileURL.path, digest: contentDigest, rowCount: rowCount,
-            simulator: SimulatorLineage(
-                name: metadata.simulatorName, version: metadata.simulatorVersion,
-                configuration: ["configuration": metadata.simulatorConfigurationJSON, "prior": metadata.priorJSON,
-                                "noise_model": metadata.noiseModelJSON, "seed": String(metadata.seed)]))
+            workers: workers, standardizationRows: min(Self.standardizationRows, rowCount),
+            outlierFilter: rowFilter, rejectedFractionEstimate: rejectedFraction)
         var metrics: [String: Double] = [
             "best_validation_loss": Double(result.bestValidationLoss), "best_epoch": Double(result.bestEpoch),
             "epochs": Double(result.history.count),
@@ -99,6 +94,9 @@ struct TrainingRunRecord: Encodable {
     var stoppedEarly: Bool
     var workers: Int
     var standardizationRows: Int
+    /// The per-bin acceptance intervals of x, and the fraction of the standardisation sample outside them.
+    var outlierFilter: OutlierFilter?
+    var rejectedFractionEstimate: Double
 
     func jsonValue() throws -> JSONValue {
         let encoder = JSONEncoder()

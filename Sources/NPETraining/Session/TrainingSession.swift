@@ -2,7 +2,6 @@ import Foundation
 import NPEData
 import NPEFlows
 import NPEModels
-import NPEParallel
 import NPERegistry
 import NPESimulators
 import NPETensor
@@ -25,6 +24,12 @@ public final class TrainingSession: @unchecked Sendable {
     public let noise: TrainingNoise?
     public let architecture: EstimatorArchitecture
     public let standardization: Standardization
+    /// Rejects rows with absurd x (nil when `training.outlier_limit` is none).
+    public let rowFilter: OutlierFilter?
+    /// The fraction of the standardisation sample the filter rejected (an estimate for the whole dataset).
+    public let rejectedFraction: Double
+    /// Where the training set lives, its digest and simulator (for the model card).
+    public let lineage: DatasetLineage
 
     /// Rows the standardisation is fitted on (the first training rows; plenty for means and spreads).
     static let standardizationRows = 50_000
@@ -57,15 +62,15 @@ public final class TrainingSession: @unchecked Sendable {
             throw TrainingSetupError.noiseUnavailable(
                 dataset: file.path, reason: "noise_level_input is on, but training adds no noise to this dataset")
         }
-        let thetaSupports = prior.thetaBijections.map(UnconstrainingMap.init)
+        lineage = PosteriorModel.lineage(of: reader, path: file.standardizedFileURL.path)
         architecture = EstimatorArchitecture(
-            thetaSupports: thetaSupports, xCount: reader.featureCount,
-            contextTransforms: prior.contextIndices.map { ContextTransform(prior.parameters[$0].distribution) },
+            thetaSupports: PriorSupportMaps.thetaSupports(of: prior), xCount: reader.featureCount,
+            contextTransforms: PriorSupportMaps.contextTransforms(of: prior),
             noiseLevelInput: noiseLevelInput, embedding: configuration.embedding.architecture,
             flowKind: configuration.flow.kind, transforms: configuration.flow.transforms,
             hiddenWidths: configuration.flow.hiddenWidths, activation: configuration.flow.activation,
             bins: configuration.flow.bins)
-        standardization = try Self.fitStandardization(
+        (standardization, rowFilter, rejectedFraction) = try Self.fitStandardization(
             reader: reader, architecture: architecture, noise: noise, options: configuration.training)
     }
 
@@ -85,34 +90,44 @@ public final class TrainingSession: @unchecked Sendable {
         return prior
     }
 
-    /// Column statistics of the first ``standardizationRows`` training rows (noisy x as epoch 0 draws it), so
-    /// the network sees inputs of order one. Read a chunk at a time; the same on every worker.
+    /// The row filter and the column statistics of the first ``standardizationRows`` usable training rows (x noisy
+    /// as epoch 0 draws it), so the network sees inputs of order one. Read a chunk at a time; the same on every
+    /// worker. Returns the filter's rejected fraction of the sample too.
     static func fitStandardization(reader: TrainingDatasetReader, architecture: EstimatorArchitecture,
-                                   noise: TrainingNoise?, options: TrainingOptions) throws -> Standardization {
+                                   noise: TrainingNoise?, options: TrainingOptions)
+        throws -> (Standardization, OutlierFilter?, Double)
+    {
         let split = DataSplit(seed: options.seed, validationFraction: options.validationFraction)
-        let augmentation = noise.map { NoiseAugmentation(noise: $0, seed: options.seed) }
-        var theta: [Float] = [], x: [Float] = [], context: [Float] = []
-        var count = 0
+        var rows: [Int] = [], theta: [Float] = [], x: [Float] = [], context: [Float] = []
         let (d, m, a) = (reader.parameterCount, reader.featureCount, reader.contextCount)
         let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
         chunks: for chunk in 0..<reader.chunkCount {
-            let rows = try reader.readChunk(chunk)
-            for (k, row) in rows.rows.enumerated() where !split.isValidation(row: row) && (rows.flags?[k] ?? 0) & failed == 0 {
-                theta += rows.theta[(k * d)..<((k + 1) * d)]
-                var xs = Array(rows.x[(k * m)..<((k + 1) * m)])
-                augmentation?.perturb(&xs, row: row, epoch: 0)
-                x += xs
-                if let c = rows.context { context += c[(k * a)..<((k + 1) * a)] }
-                count += 1
-                if count == standardizationRows { break chunks }
+            let read = try reader.readChunk(chunk)
+            for (k, row) in read.rows.enumerated() where !split.isValidation(row: row) && (read.flags?[k] ?? 0) & failed == 0 {
+                rows.append(row)
+                theta += read.theta[(k * d)..<((k + 1) * d)]
+                x += read.x[(k * m)..<((k + 1) * m)]
+                if let c = read.context { context += c[(k * a)..<((k + 1) * a)] }
+                if rows.count == standardizationRows { break chunks }
             }
         }
+        let filter = options.outlierLimit.map { OutlierFilter(x: x, count: rows.count, limit: $0) }
+        var kept = (theta: [Float](), x: [Float](), context: [Float]())
+        for (k, row) in rows.enumerated() where filter?.accepts(x[(k * m)..<((k + 1) * m)]) != false {
+            kept.theta += theta[(k * d)..<((k + 1) * d)]
+            var xs = Array(x[(k * m)..<((k + 1) * m)])
+            noise?.perturb(&xs, row: row, epoch: 0, seed: options.seed)
+            kept.x += xs
+            if a > 0 { kept.context += context[(k * a)..<((k + 1) * a)] }
+        }
+        let count = kept.theta.count / max(d, 1)
         guard count >= 2 else {
             throw TrainingSetupError.datasetUnusable(path: reader.url.path, reason: "fewer than 2 usable training rows")
         }
-        return try Standardization.fit(
-            theta: try Tensor(shape: [count, d], scalars: theta), x: try Tensor(shape: [count, m], scalars: x),
-            context: a > 0 ? try Tensor(shape: [count, a], scalars: context) : nil,
+        let standardization = try Standardization.fit(
+            theta: try Tensor(shape: [count, d], scalars: kept.theta), x: try Tensor(shape: [count, m], scalars: kept.x),
+            context: a > 0 ? try Tensor(shape: [count, a], scalars: kept.context) : nil,
             supports: architecture.thetaSupports, contextTransforms: architecture.contextTransforms)
+        return (standardization, filter, 1 - Double(count) / Double(max(rows.count, 1)))
     }
 }
