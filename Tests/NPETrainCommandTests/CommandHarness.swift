@@ -86,6 +86,16 @@ final class CommandHarness {
         Issue.record("\(path) did not reach \(lines) lines in \(timeout) s")
     }
 
+    /// Waits until `path` exists (a checkpoint appears by atomic rename, so it is then complete).
+    func waitForFile(_ path: String, timeout: Double = 120) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: url(path).path) { return }
+            usleep(2_000)
+        }
+        Issue.record("\(path) did not appear in \(timeout) s")
+    }
+
     /// The metrics of a published version (its attached `metrics.jsonl`).
     func publishedMetrics(registry: String, reference: String) throws -> [EpochMetrics] {
         let registry = ModelRegistry(root: url(registry))

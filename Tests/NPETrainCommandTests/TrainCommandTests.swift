@@ -17,11 +17,17 @@ private let smallConfiguration = """
 /// End-to-end runs of the built `npe-train` on datasets built by `npe-build-dataset`.
 @Suite(.serialized, .enabled(if: CommandHarness.available))
 struct TrainCommandTests {
-    /// A linear-Gaussian dataset (D 5, M 10; it declares Gaussian per-bin noise, so training adds it) in several
-    /// chunks, so shuffling and resume cross chunk boundaries.
-    static func linearGaussian(_ harness: CommandHarness, rows: Int = 3000) throws {
+    /// A linear-Gaussian dataset (D 5, M 10; it declares Gaussian per-bin noise) for the checks that fail
+    /// before training.
+    static func linearGaussian(_ harness: CommandHarness, rows: Int) throws {
         try harness.buildDataset(["--simulator", "linear-gaussian", "--rows", String(rows), "--out", "lg", "--seed", "3",
                                   "--threads", "2"])
+    }
+
+    /// A small ARIEL dataset (D 7, A 2, M 52; trained with the default Ariel MCS noise and noise-level input), and
+    /// the small network.
+    static func ariel(_ harness: CommandHarness, rows: Int) throws {
+        try harness.buildDataset(["--rows", String(rows), "--out", "ariel", "--seed", "3", "--threads", "2"])
         try harness.write(smallConfiguration, to: "small.yaml")
     }
 
@@ -67,13 +73,13 @@ struct TrainCommandTests {
     /// One worker, two thread workers and two MPI ranks follow the same loss trajectory. They see the same global
     /// batches (every worker streams the same shuffled order and takes its slice), the same noise (keyed on
     /// seed, epoch and row) and apply the same all-reduced gradient; only the order in which per-row gradients
-    /// are summed differs, a relative ~1e-7 per step that Adam carries along over 3 epochs of 42 steps. 1e-3
+    /// are summed differs, a relative ~1e-7 per step that Adam carries along over 3 epochs of ~40 steps. 1e-3
     /// relative is far below the epoch-to-epoch change of the loss (~10 %), so a worker that saw other data or
     /// skipped the reduction fails it.
     @Test func oneWorkerTwoThreadsAndTwoMPIRanksFollowOneTrajectory() throws {
         let h = try CommandHarness()
-        try Self.linearGaussian(h)
-        let common = ["--dataset", "lg", "--registry", "reg", "--config", "small.yaml", "--seed", "11"]
+        try Self.ariel(h, rows: 3000)
+        let common = ["--dataset", "ariel", "--registry", "reg", "--config", "small.yaml", "--seed", "11"]
         let one = try h.train(common + ["--name", "one", "--checkpoint-dir", "c1"])
         #expect(one.status == 0, "\(one.errors)")
         #expect(one.output.contains("published one@1"))
@@ -102,8 +108,10 @@ struct TrainCommandTests {
     /// uninterrupted run (same thread count, so every step's arithmetic is identical: equality is bit for bit).
     @Test func killedOrInterruptedRunsResumeToTheUninterruptedWeights() throws {
         let h = try CommandHarness()
-        try Self.linearGaussian(h, rows: 6000)
-        let common = ["--dataset", "lg", "--registry", "reg", "--config", "small.yaml", "--epochs", "8", "--seed", "5"]
+        try Self.ariel(h, rows: 4000)
+        // Batch 32 and 12 epochs: long enough (a few seconds) that the signals land mid-run.
+        let common = ["--dataset", "ariel", "--registry", "reg", "--config", "small.yaml", "--epochs", "12", "--seed", "5",
+                      "--batch-size", "32"]
         let full = try h.train(common + ["--name", "full", "--checkpoint-dir", "cfull"])
         #expect(full.status == 0, "\(full.errors)")
         let reference = try h.publishedWeights(registry: "reg", reference: "full")
@@ -111,6 +119,7 @@ struct TrainCommandTests {
         // kill -9 once the first epoch is logged: the checkpoint holds a completed epoch.
         let killed = try h.startTraining(common + ["--name", "killed", "--checkpoint-dir", "ckill"], log: "kill.log")
         try h.waitForLines("ckill/metrics.jsonl", atLeast: 1)
+        try h.waitForFile("ckill/checkpoint.safetensors")
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
         #expect(killed.terminationReason == .uncaughtSignal)
@@ -120,19 +129,20 @@ struct TrainCommandTests {
         let resumed = try h.train(common + ["--name", "killed", "--checkpoint-dir", "ckill", "--resume"])
         #expect(resumed.status == 0, "\(resumed.errors)")
         #expect(try h.publishedWeights(registry: "reg", reference: "killed") == reference)
-        #expect(try h.publishedMetrics(registry: "reg", reference: "killed").count == 8)
+        #expect(try h.publishedMetrics(registry: "reg", reference: "killed").count == 12)
 
         // SIGINT during the third epoch: the current step finishes, a mid-epoch checkpoint is written, and the
         // process exits non-zero saying how to resume.
         let stopped = try h.startTraining(common + ["--name", "stopped", "--checkpoint-dir", "cstop"], log: "stop.log")
         try h.waitForLines("cstop/metrics.jsonl", atLeast: 2)
+        try h.waitForFile("cstop/checkpoint.safetensors")
         kill(stopped.processIdentifier, SIGINT)
         stopped.waitUntilExit()
         let log = try String(contentsOf: h.url("stop.log"), encoding: .utf8)
         #expect(stopped.terminationStatus != 0 && stopped.terminationReason == .exit, "\(log)")
         #expect(log.contains("stopped by SIGINT") && log.contains("--resume"), "\(log)")
         let checkpoint = try TrainingCheckpoint.read(from: h.url("cstop/checkpoint.safetensors"))
-        #expect(checkpoint.state.completedEpochs >= 2 && checkpoint.state.completedEpochs < 8)
+        #expect(checkpoint.state.completedEpochs >= 2 && checkpoint.state.completedEpochs < 12)
         let continued = try h.train(common + ["--name", "stopped", "--checkpoint-dir", "cstop", "--resume"])
         #expect(continued.status == 0, "\(continued.errors)")
         #expect(try h.publishedWeights(registry: "reg", reference: "stopped") == reference)
