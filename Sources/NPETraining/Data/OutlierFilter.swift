@@ -5,9 +5,9 @@
 /// Why: a simulator can return finite garbage for corner cases of a broad prior (the ARIEL forward model gives
 /// transit depths up to 10³⁶ for a few percent of ADC2023 draws, which it does not flag). One such row in a batch
 /// swamps the mean and spread used for standardisation, and its gradient swamps every other row's. With the
-/// default limit of 20, Gaussian data never loses a row (the chance is below 10⁻⁸⁰), and on the ARIEL prior every
-/// physically possible depth is kept (the largest kept is 0.57, above the largest a planet of the prior can cast,
-/// about 0.35) while 2 % of rows, all unphysical, are dropped. Rejected rows are counted and reported.
+/// default limit of 20, Gaussian data never loses a row (the chance is below 10⁻⁸⁰); on the ARIEL prior 2 % of rows
+/// are dropped, each with some bin deeper than about 0.49, while a planet's disc alone casts at most 0.31 there
+/// (the largest depth kept is 0.57). The rejected fraction is reported.
 public struct OutlierFilter: Codable, Equatable, Sendable {
     /// Per-bin acceptance interval (M entries each); ±∞ for a bin with no spread.
     public var lower: [Float]
