@@ -29,6 +29,10 @@ public final class Trainer<Model: TrainableModel> {
     public var onStep: ((Int, Int, Int, Float) -> Void)?
     /// Called on rank 0 after each epoch.
     public var onEpoch: ((EpochMetrics) -> Void)?
+    /// The number of usable training rows, when known (failed and filtered rows excluded): it sets the steps per
+    /// epoch that the cosine schedule and the progress display count with. Default: all rows outside the
+    /// validation split. Must be the same on every worker.
+    public var expectedTrainingRows: Int?
 
     let optimizer: AdamW
     let split: DataSplit
@@ -89,10 +93,13 @@ public final class Trainer<Model: TrainableModel> {
             state = checkpoint.state
         }
         let log = try communicator.isRoot ? metricsURL.map { try MetricsLog(url: $0, truncating: state.completedEpochs == 0) } : nil
-        let stepsPerEpoch = max(1, Int(Double(reader.rowCount) * (1 - options.validationFraction)) / options.batchSize)
+        let trainingRows = expectedTrainingRows ?? Int(Double(reader.rowCount) * (1 - options.validationFraction))
+        let stepsPerEpoch = max(1, trainingRows / options.batchSize)
         var interrupted = false
 
         epochs: for epoch in state.completedEpochs..<options.epochs {
+            // A resumed run that had already stopped early stays stopped (unless resumed with more patience).
+            if state.epochsWithoutImprovement >= options.patience { break }
             let start = Date()
             // A run stopped mid-epoch (Ctrl-C) resumes at its next step, with the epoch's partial sums.
             let resumedStep = state.stepsInEpoch

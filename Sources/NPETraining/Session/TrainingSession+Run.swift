@@ -41,6 +41,7 @@ extension TrainingSession {
             noise: noise.map { NoiseAugmentation(noise: $0, seed: options.seed) }, communicator: communicator,
             checkpointURL: request.checkpointURL, metricsURL: request.metricsURL, rowFilter: rowFilter)
         trainer.shouldStop = shouldStop
+        trainer.expectedTrainingRows = expectedTrainingRows
         trainer.onStep = observers.onStep
         trainer.onEpoch = observers.onEpoch
         let result = try trainer.run(resume: request.resume)

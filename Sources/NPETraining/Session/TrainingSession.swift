@@ -28,6 +28,9 @@ public final class TrainingSession: @unchecked Sendable {
     public let rowFilter: OutlierFilter?
     /// The fraction of the standardisation sample the filter rejected (an estimate for the whole dataset).
     public let rejectedFraction: Double
+    /// Training rows expected per epoch: the split's share of the rows, times the share of the standardisation
+    /// sample that is neither flagged as failed nor filtered.
+    public let expectedTrainingRows: Int
     /// Where the training set lives, its digest and simulator (for the model card).
     public let lineage: DatasetLineage
 
@@ -70,8 +73,11 @@ public final class TrainingSession: @unchecked Sendable {
             flowKind: configuration.flow.kind, transforms: configuration.flow.transforms,
             hiddenWidths: configuration.flow.hiddenWidths, activation: configuration.flow.activation,
             bins: configuration.flow.bins)
-        (standardization, rowFilter, rejectedFraction) = try Self.fitStandardization(
+        let fit = try Self.fitStandardization(
             reader: reader, architecture: architecture, noise: noise, options: configuration.training)
+        (standardization, rowFilter, rejectedFraction) = (fit.standardization, fit.filter, fit.rejectedFraction)
+        expectedTrainingRows = Int((Double(reader.rowCount) * (1 - configuration.training.validationFraction)
+            * fit.usableFraction).rounded())
     }
 
     /// The dataset's prior, checked against its columns.
@@ -92,18 +98,22 @@ public final class TrainingSession: @unchecked Sendable {
 
     /// The row filter and the column statistics of the first ``standardizationRows`` usable training rows (x noisy
     /// as epoch 0 draws it), so the network sees inputs of order one. Read a chunk at a time; the same on every
-    /// worker. Returns the filter's rejected fraction of the sample too.
+    /// worker. Also returns the filter's rejected fraction of the (unflagged) sample, and the usable fraction of
+    /// all sampled training rows.
     static func fitStandardization(reader: TrainingDatasetReader, architecture: EstimatorArchitecture,
                                    noise: TrainingNoise?, options: TrainingOptions)
-        throws -> (Standardization, OutlierFilter?, Double)
+        throws -> (standardization: Standardization, filter: OutlierFilter?, rejectedFraction: Double, usableFraction: Double)
     {
         let split = DataSplit(seed: options.seed, validationFraction: options.validationFraction)
         var rows: [Int] = [], theta: [Float] = [], x: [Float] = [], context: [Float] = []
+        var seen = 0  // training rows looked at, failed ones included
         let (d, m, a) = (reader.parameterCount, reader.featureCount, reader.contextCount)
         let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
         chunks: for chunk in 0..<reader.chunkCount {
             let read = try reader.readChunk(chunk)
-            for (k, row) in read.rows.enumerated() where !split.isValidation(row: row) && (read.flags?[k] ?? 0) & failed == 0 {
+            for (k, row) in read.rows.enumerated() where !split.isValidation(row: row) {
+                seen += 1
+                guard (read.flags?[k] ?? 0) & failed == 0 else { continue }
                 rows.append(row)
                 theta += read.theta[(k * d)..<((k + 1) * d)]
                 x += read.x[(k * m)..<((k + 1) * m)]
@@ -128,6 +138,6 @@ public final class TrainingSession: @unchecked Sendable {
             theta: try Tensor(shape: [count, d], scalars: kept.theta), x: try Tensor(shape: [count, m], scalars: kept.x),
             context: a > 0 ? try Tensor(shape: [count, a], scalars: kept.context) : nil,
             supports: architecture.thetaSupports, contextTransforms: architecture.contextTransforms)
-        return (standardization, filter, 1 - Double(count) / Double(max(rows.count, 1)))
+        return (standardization, filter, 1 - Double(count) / Double(max(rows.count, 1)), Double(count) / Double(max(seen, 1)))
     }
 }
