@@ -14,6 +14,13 @@ public struct OutlierFilter: Codable, Equatable, Sendable {
     public var upper: [Float]
     public var limit: Float
 
+    /// A filter with given intervals.
+    public init(lower: [Float], upper: [Float], limit: Float) {
+        self.lower = lower
+        self.upper = upper
+        self.limit = limit
+    }
+
     /// Fits the medians and interquartile ranges of `x` (`count` rows of M values, row-major).
     public init(x: [Float], count: Int, limit: Float) {
         let m = count > 0 ? x.count / count : 0
