@@ -92,7 +92,10 @@ public final class Trainer<Model: TrainableModel> {
             best = checkpoint.best
             state = checkpoint.state
         }
-        let log = try communicator.isRoot ? metricsURL.map { try MetricsLog(url: $0, truncating: state.completedEpochs == 0) } : nil
+        // The log restarts from the checkpoint's history: a kill between a log line and its checkpoint would
+        // otherwise leave that epoch in the log twice after resuming.
+        let log = try communicator.isRoot ? metricsURL.map { try MetricsLog(url: $0, truncating: true) } : nil
+        for metrics in state.history { try log?.append(metrics) }
         let trainingRows = expectedTrainingRows ?? Int(Double(reader.rowCount) * (1 - options.validationFraction))
         let stepsPerEpoch = max(1, trainingRows / options.batchSize)
         var interrupted = false
