@@ -47,7 +47,6 @@ public final class TrainingSession: @unchecked Sendable {
         let reader = try TrainingDatasetReader(contentsOf: file)
         defer { try? reader.close() }
         if isRoot {
-            try reader.verifyContentDigest()
             try RegistryPreflight.checkWritable(request.registry)
             try RegistryName.validateModelName(request.modelName)
             let exists = FileManager.default.fileExists(atPath: request.checkpointURL.path)
@@ -73,11 +72,14 @@ public final class TrainingSession: @unchecked Sendable {
             flowKind: configuration.flow.kind, transforms: configuration.flow.transforms,
             hiddenWidths: configuration.flow.hiddenWidths, activation: configuration.flow.activation,
             bins: configuration.flow.bins)
+        try architecture.validate()
         let fit = try Self.fitStandardization(
             reader: reader, architecture: architecture, noise: noise, options: configuration.training)
         (standardization, rowFilter, rejectedFraction) = (fit.standardization, fit.filter, fit.rejectedFraction)
         expectedTrainingRows = Int((Double(reader.rowCount) * (1 - configuration.training.validationFraction)
             * fit.usableFraction).rounded())
+        // Last, since it reads the whole file: every cheap check has passed by now.
+        if isRoot { try reader.verifyContentDigest() }
     }
 
     /// The dataset's prior, checked against its columns.
