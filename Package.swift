@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
         .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
+        .library(name: "NPEGAN", targets: ["NPEGAN"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
     ],
@@ -54,6 +55,8 @@ let package = Package(
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
         .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
+        // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
+        .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -81,6 +84,7 @@ let package = Package(
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
         .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
+        .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEParallel", "NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
