@@ -28,7 +28,7 @@ public struct GANArchitecture: Codable, Sendable, Equatable {
     /// The image encoding (prior box, depth range).
     public var encoding: ASPAEncoding
 
-    public init(latentDimension: Int = 32, baseChannels: Int = 32, encoding: ASPAEncoding) throws {
+    public init(latentDimension: Int = 32, baseChannels: Int = 16, encoding: ASPAEncoding) throws {
         guard latentDimension > 0 else { throw ExoGANError.invalidOption(name: "latentDimension", reason: "must be positive, got \(latentDimension)") }
         guard baseChannels > 0 else { throw ExoGANError.invalidOption(name: "baseChannels", reason: "must be positive, got \(baseChannels)") }
         self.latentDimension = latentDimension
