@@ -1,6 +1,7 @@
 import Foundation
 import NPEData
 import NPETensor
+import NPETraining
 import Testing
 @testable import NPEGAN
 
@@ -42,6 +43,16 @@ private func writeToyDataset(rows: Int, bins: Int = 52, in directory: URL) throw
         #expect(metrics.discriminatorLoss.isFinite && metrics.generatorLoss.isFinite)
     }
 
+    // The fitted depth range covers the toy depths, 10^(−3 + a)·(band)·(slope) ∈ [1e-3, 2.24e-2] (the extremes are
+    // approached, not reached, by 240 uniform draws), with half a decade each side.
+    let fitted = try ASPAEncoding.fitted(reader: reader, split: DataSplit(seed: 0, validationFraction: 0.25),
+                                         parameterLow: ToyProblem.low, parameterHigh: ToyProblem.high)
+    #expect((-3.5 ... -3.3).contains(fitted.logDepthLow), "\(fitted.logDepthLow)")
+    #expect((-1.4 ... -1.15).contains(fitted.logDepthHigh), "\(fitted.logDepthHigh)")
+
     let narrow = try writeToyDataset(rows: 10, bins: 51, in: directory.appendingPathComponent("narrow"))
     #expect(throws: ExoGANError.spectrumLength(expected: 52, got: 51)) { try trainer.run(reader: narrow) }
+    #expect(throws: ExoGANError.spectrumLength(expected: 52, got: 51)) {
+        try ASPAEncoding.fitted(reader: narrow, split: DataSplit(seed: 0, validationFraction: 0), parameterLow: [0], parameterHigh: [1])
+    }
 }
