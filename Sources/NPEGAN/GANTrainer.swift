@@ -27,8 +27,10 @@ public final class GANTrainer {
     public let model: ExoGANModel
     public let options: GANTrainingOptions
     public let communicator: Communicator
-    /// Polled between steps; when it returns true the epoch stops early and `run` returns.
+    /// Polled between steps; when it returns true the epoch stops early and `run` returns (Ctrl-C).
     public var shouldStop: () -> Bool = { false }
+    /// Whether the last epoch was cut short by ``shouldStop``.
+    public private(set) var interrupted = false
     /// Called on rank 0 after each epoch.
     public var onEpoch: ((GANEpochMetrics) -> Void)?
 
@@ -47,30 +49,67 @@ public final class GANTrainer {
                                       beta1: options.beta1, beta2: options.beta2)
     }
 
-    /// Trains `options.epochs` epochs over the training part of `reader`'s rows (streamed, shuffled per epoch
-    /// by ``NPETraining/EpochBatchStream``) and returns each epoch's metrics.
-    public func run(reader: TrainingDatasetReader) throws -> [GANEpochMetrics] {
+    /// Trains up to `options.epochs` epochs over the training part of `reader`'s rows (streamed, shuffled per
+    /// epoch by ``NPETraining/EpochBatchStream``) and returns every completed epoch's metrics.
+    ///
+    /// With `checkpointURL`, rank 0 writes a ``GANCheckpoint`` after every epoch; with `resume` too, a run starts
+    /// from that checkpoint when it exists (it must come from the same options, architecture and dataset) and
+    /// continues to `options.epochs`. When ``shouldStop`` fires, the unfinished epoch is discarded (the
+    /// checkpoint keeps the last complete one) and ``interrupted`` is set.
+    public func run(reader: TrainingDatasetReader, checkpointURL: URL? = nil, resume: Bool = false) throws -> [GANEpochMetrics] {
         guard reader.featureCount == ASPALayout.binCount else {
             throw ExoGANError.spectrumLength(expected: ASPALayout.binCount, got: reader.featureCount)
         }
-        let split = DataSplit(seed: options.seed, validationFraction: options.validationFraction)
+        guard reader.parameterCount == model.encoding.parameterCount else {
+            throw ExoGANError.parameterCount(expected: "\(model.encoding.parameterCount) (the encoding's prior box)", got: reader.parameterCount)
+        }
+        let identity = try runIdentity(datasetDigest: reader.contentDigest)
         var history: [GANEpochMetrics] = []
-        for epoch in 0..<options.epochs {
+        if resume, let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
+            let checkpoint = try GANCheckpoint.read(from: url)
+            guard checkpoint.state.runIdentity == identity else {
+                throw ExoGANError.invalidModel("checkpoint \(url.path) belongs to another run (options, architecture or dataset differ)")
+            }
+            try model.load(checkpoint.model)
+            try generatorOptimizer.loadState(checkpoint.generatorOptimizer)
+            try discriminatorOptimizer.loadState(checkpoint.discriminatorOptimizer)
+            history = checkpoint.state.history
+        }
+        let split = DataSplit(seed: options.seed, validationFraction: options.validationFraction)
+        interrupted = false
+        for epoch in history.count..<options.epochs {
             let stream = try EpochBatchStream(
                 reader: reader, split: split, part: .training, epoch: epoch, seed: options.seed,
                 batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
                 rank: communicator.rank, workerCount: communicator.size)
-            history.append(try trainEpoch(epoch) {
+            let metrics = try trainEpoch(epoch) {
                 try stream.next().map { GANBatch(rows: $0.rows, theta: $0.theta, x: $0.x, globalCount: $0.globalCount) }
-            })
-            if shouldStop() { break }
+            }
+            if interrupted { break }
+            history.append(metrics)
+            if communicator.isRoot, let url = checkpointURL {
+                try GANCheckpoint(state: .init(completedEpochs: epoch + 1, history: history, runIdentity: identity),
+                                  model: model.parameterDictionary(), generatorOptimizer: generatorOptimizer.stateDictionary(),
+                                  discriminatorOptimizer: discriminatorOptimizer.stateDictionary()).write(to: url)
+            }
         }
         return history
+    }
+
+    /// Everything that shapes the trajectory except the epoch budget, so a finished run can be extended.
+    func runIdentity(datasetDigest: String) throws -> String {
+        var shaping = options
+        shaping.epochs = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = { (data: Data) in String(decoding: data, as: UTF8.self) }
+        return "\(datasetDigest)|\(text(try encoder.encode(shaping)))|\(text(try encoder.encode(model.architecture)))|workers=\(communicator.size)"
     }
 
     /// One epoch over the batches `next` serves (nil ends it); each is this worker's slice of a global batch.
     public func trainEpoch(_ epoch: Int, next: () throws -> GANBatch?) throws -> GANEpochMetrics {
         let start = Date()
+        interrupted = false
         model.setMode(.training)
         var totals = [0.0, 0.0, 0.0, 0.0, 0.0]  // D loss, G loss, D(x), D(G(z)), rows
         var step = 0
@@ -78,7 +117,7 @@ public final class GANTrainer {
             let sums = try self.step(batch, epoch: epoch, index: step)
             for i in totals.indices { totals[i] += sums[i] }
             step += 1
-            if shouldStop() { break }
+            if shouldStop() { interrupted = true; break }
         }
         try averageRunningStatistics()
         let seconds = Date().timeIntervalSince(start)

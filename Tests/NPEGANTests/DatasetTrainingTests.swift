@@ -56,3 +56,36 @@ private func writeToyDataset(rows: Int, bins: Int = 52, in directory: URL) throw
         try ASPAEncoding.fitted(reader: narrow, split: DataSplit(seed: 0, validationFraction: 0), parameterLow: [0], parameterHigh: [1])
     }
 }
+
+/// A run stopped after one epoch and resumed from its checkpoint ends bit-identical to an uninterrupted run; an
+/// interrupted epoch is discarded; a checkpoint of another run is refused.
+@Test func resumedRunEqualsUninterruptedRun() throws {
+    Engine.configure(blasThreads: 1)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exonpe-gan-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let reader = try writeToyDataset(rows: 200, in: directory)
+    let checkpoint = directory.appendingPathComponent("run/checkpoint.safetensors")
+    func trainer(epochs: Int, seed: UInt64 = 0) throws -> GANTrainer {
+        var options = GANTrainingOptions()
+        options.epochs = epochs
+        options.batchSize = 32
+        options.seed = seed
+        return try GANTrainer(model: ExoGANModel(architecture: ToyProblem.architecture(), seed: 8), options: options)
+    }
+    let straight = try trainer(epochs: 2)
+    let straightHistory = try straight.run(reader: reader)
+
+    let first = try trainer(epochs: 1)
+    _ = try first.run(reader: reader, checkpointURL: checkpoint)
+    let resumed = try trainer(epochs: 2)
+    let resumedHistory = try resumed.run(reader: reader, checkpointURL: checkpoint, resume: true)
+    #expect(resumed.model.parameterDictionary() == straight.model.parameterDictionary())
+    #expect(resumedHistory.map(\.discriminatorLoss) == straightHistory.map(\.discriminatorLoss))
+
+    let stopped = try trainer(epochs: 2)
+    stopped.shouldStop = { true }
+    #expect(try stopped.run(reader: reader).isEmpty)
+    #expect(stopped.interrupted)
+
+    #expect(throws: ExoGANError.self) { try trainer(epochs: 2, seed: 9).run(reader: reader, checkpointURL: checkpoint, resume: true) }
+}
