@@ -40,6 +40,9 @@ public struct InpaintingOptions: Codable, Sendable, Equatable {
 
 /// Parameter retrieval by semantic inpainting (Yeh et al. 2017, arXiv:1607.07539), as ExoGAN does it.
 ///
+/// Not thread-safe with respect to its model: it switches the networks to evaluation mode and freezes their
+/// parameters while it runs, so one model must not serve two retrievals (or a retrieval and training) at once.
+///
 /// For an observed spectrum y (encoded: the known pixels of its image, ``ASPAEncoding/knownMask``), each of R
 /// restarts starts from z ~ N(0, I) and takes Adam steps on z to minimise
 ///
@@ -95,22 +98,23 @@ public final class InpaintingRetrieval {
         let z = Variable(try Tensor(shape: [rows, dimension], scalars: initial), requiresGradient: true)
         let optimizer = Adam(parameters: [z], learningRate: options.learningRate)
         let lambda = options.perceptualWeight
-        for _ in 0..<options.iterations {
-            z.zeroGradient()
-            let images = try model.generator(z)
-            let residual = try (images.reshaped([rows, pixels]) - target) * pixelWeights
-            let contextual: Variable
-            switch options.contextualLoss {
-            case .l1: contextual = try residual.apply(.leakyRelu(slope: -1)).sum()
-            case .l2: contextual = try residual.squared().sum() * 0.5
+        // Frozen networks: the sweep computes gradients for z only, no weight-gradient products.
+        try model.generator.withFrozenParameters {
+            try model.discriminator.withFrozenParameters {
+                for _ in 0..<options.iterations {
+                    z.zeroGradient()
+                    let images = try model.generator(z)
+                    let residual = try (images.reshaped([rows, pixels]) - target) * pixelWeights
+                    var loss: Variable
+                    switch options.contextualLoss {
+                    case .l1: loss = try residual.apply(.leakyRelu(slope: -1)).sum()
+                    case .l2: loss = try residual.squared().sum() * 0.5
+                    }
+                    if lambda > 0 { loss = try loss + (-model.discriminator(images)).softplus().sum() * lambda }
+                    try loss.backward()
+                    optimizer.step()
+                }
             }
-            var loss = contextual
-            if lambda > 0 { loss = try loss + (-model.discriminator(images)).softplus().sum() * lambda }
-            try loss.backward()
-            optimizer.step()
-            // The frozen networks' parameters still receive gradients from the sweep; drop them.
-            model.generator.zeroGradients()
-            model.discriminator.zeroGradients()
         }
         return try withoutGradient { try model.generator(Variable(z.value)).value }
     }

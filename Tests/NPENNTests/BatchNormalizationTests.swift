@@ -57,3 +57,18 @@ import Testing
     let norm = BatchNormalization(channels: 2)
     #expect(throws: ModuleError.self) { try norm(Variable(Tensor.zeros([1, 2]))) }
 }
+
+/// Frozen parameters get no gradient while the input still does, and their flags come back afterwards.
+@Test func frozenParametersReceiveNoGradient() throws {
+    let layer = Linear(inputs: 3, outputs: 2, stream: RandomStream(seed: 50))
+    let x = Variable(testTensor([4, 3], seed: 51), requiresGradient: true)
+    try layer.withFrozenParameters { try layer(x).sum().backward() }
+    #expect(x.gradient != nil)
+    #expect(layer.parameters.allSatisfy { $0.gradient == nil })
+    #expect(layer.parameters.allSatisfy { $0.requiresGradient })
+    let y = Variable(testTensor([4, 3], seed: 51), requiresGradient: true)
+    try layer(y).sum().backward()
+    let difference = try y.gradient!.maxAbsoluteDifference(x.gradient!)
+    #expect(difference == 0)  // the same input gradient with or without the weights' gradients
+    #expect(layer.parameters.allSatisfy { $0.gradient != nil })
+}

@@ -80,6 +80,16 @@ extension Module {
 
     /// Clears every parameter's gradient.
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
+
+    /// Runs `body` with every parameter frozen (see `Variable.setRequiresGradient(_:)`), then restores each
+    /// parameter's previous setting, also when `body` throws.
+    public func withFrozenParameters<T>(_ body: () throws -> T) rethrows -> T {
+        let all = parameters
+        let previous = all.map(\.requiresGradient)
+        for p in all { p.setRequiresGradient(false) }
+        defer { for (p, flag) in zip(all, previous) { p.setRequiresGradient(flag) } }
+        return try body()
+    }
 }
 
 /// Prefixes a child's parameter names: `prefixed("layers.0", child)` gives `layers.0.weight`, ….
