@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
+        .executable(name: "npe-infer", targets: ["npe-infer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -72,7 +73,11 @@ let package = Package(
             name: "npe-build-dataset",
             dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows"], path: "Benchmarks/npe-bench"),
+            name: "npe-infer",
+            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPEInference", "NPEModels", "NPESimulators"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -83,7 +88,10 @@ let package = Package(
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
-        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETensor", "NPETestSupport"]),
+        .testTarget(
+            name: "NPEInferenceTests",
+            dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
+                           "NPETraining", "npe-infer", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),

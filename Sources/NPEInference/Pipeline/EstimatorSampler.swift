@@ -21,6 +21,7 @@ public struct EstimatorSampler: PosteriorSampler {
         let m = x.count
         let (theta, logq) = try estimator.sample(
             given: try Tensor(shape: [1, m], scalars: x), sigma: try sigma.map { try Tensor(shape: [1, m], scalars: $0) },
+            context: context.isEmpty ? nil : try Tensor(shape: [1, context.count], scalars: context),
             count: count, stream: stream, workers: workers)
         return (theta.scalars, logq.scalars)
     }
