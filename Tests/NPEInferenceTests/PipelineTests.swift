@@ -90,7 +90,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: parts.path).sorted()
                 == ["run.json", "targets-00000000-00000002.h5", "targets-00000002-00000004.h5"])
         // A writer killed mid-shard leaves a temporary file; the resume removes it.
-        FileManager.default.createFile(atPath: parts.appendingPathComponent(".targets-00000004-00000006.h5.1f.partial").path, contents: Data([1, 2]))
+        _ = FileManager.default.createFile(atPath: parts.appendingPathComponent(".targets-00000004-00000006.h5.1f.partial").path, contents: Data([1, 2]))
         // Without --resume the leftovers are refused; with other settings too.
         #expect(throws: InferenceError.self) {
             try InferenceRun.run(try fixture.job(catalogue, settings: interrupted), output: output, resume: false)
@@ -130,9 +130,9 @@ import Testing
         #expect(file.flags[2] == .invalidInput && file.flagReasons[2] == "invalid_input: sigma[4] is 0.0 (must be finite and > 0)")
         #expect(file.flags[3].contains(.outOfTrainingRange) && file.flagReasons[3].contains("at bin 0"))
         // Skipped targets hold NaN; the flagged-but-valid one was sampled.
-        #expect(try file.samples[(1 * 100) * 3 ..< (2 * 100) * 3].allSatisfy(\.isNaN))
-        #expect(try file.samples[(3 * 100) * 3 ..< (4 * 100) * 3].allSatisfy(\.isFinite))
-        #expect(try file.samples[(4 * 100) * 3 ..< (5 * 100) * 3].allSatisfy(\.isFinite))
+        let skipped = file.samples[(1 * 100) * 3 ..< (2 * 100) * 3].allSatisfy { $0.isNaN }
+        let sampled = file.samples[(3 * 100) * 3 ..< (5 * 100) * 3].allSatisfy { $0.isFinite }
+        #expect(skipped && sampled)
         #expect(run.flaggedTargets >= 3 && run.flagCounts["invalid_input"] == 2)
         let csv = try String(contentsOf: run.summaryCSV, encoding: .utf8)
         #expect(csv.contains(",T1,theta_1,,nan,nan,"))
