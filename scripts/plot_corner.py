@@ -17,7 +17,7 @@ def main():
     parser.add_argument("posterior", help="posterior file written by npe-infer")
     parser.add_argument("target", help="row index or target id")
     parser.add_argument("--out", help="PNG to write (default: <posterior>-<id>.png)")
-    parser.add_argument("--bins", type=int, default=30)
+    parser.add_argument("--bins", type=int, help="histogram bins (default: from the effective sample size)")
     parser.add_argument("--unweighted", action="store_true", help="ignore importance weights")
     args = parser.parse_args()
 
@@ -48,6 +48,10 @@ def main():
     if weights is not None and not (weights.sum() > 0):
         print(f"target {ids[t]}: every importance weight is zero; plotting q unweighted", file=sys.stderr)
         weights = None
+    # Rice's rule on the effective sample size: 2·n^(1/3) bins, so weighted posteriors with a few hundred effective
+    # samples are not drawn as noise. 2-D histograms are smoothed by one bin for the same reason.
+    n_eff = (weights.sum() ** 2 / (weights ** 2).sum()) if weights is not None else len(samples)
+    bins = args.bins or int(np.clip(2 * n_eff ** (1 / 3), 10, 40))
     labels = [f"{n} [{u}]" if u else n for n, u in zip(names, units)]
     # Parameters with (nearly) no spread break corner's histogram ranges; widen those by a hair.
     ranges = []
@@ -55,7 +59,7 @@ def main():
         lo, hi = np.min(samples[:, j]), np.max(samples[:, j])
         pad = 1e-9 * max(abs(lo), abs(hi), 1.0)
         ranges.append((lo - pad, hi + pad) if hi - lo < pad else 0.999)
-    figure = corner.corner(samples, weights=weights, labels=labels, truths=truth, truth_color="tab:red", bins=args.bins,
+    figure = corner.corner(samples, weights=weights, labels=labels, truths=truth, truth_color="tab:red", bins=bins, smooth=1.0,
                            range=ranges, quantiles=[0.16, 0.5, 0.84], show_titles=True, title_fmt=".3g",
                            title_kwargs={"fontsize": 9}, label_kwargs={"fontsize": 9}, plot_datapoints=weights is None)
     kind = f"importance-weighted, ESS {ess:.0f}" if weights is not None else "flow samples (unweighted)"
