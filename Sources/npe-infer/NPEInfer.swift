@@ -21,7 +21,7 @@ struct NPEInfer: ParsableCommand {
     @Option(help: "The posterior file to write.") var out: String
     @Flag(help: "Weigh the samples against the exact likelihood of the model's simulator (S simulations per target).")
     var importanceSampling = false
-    @Option(help: "Threads for sampling and simulations (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads for sampling and simulations; the default is the core count.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Continue an interrupted run (same model, catalogue, samples, seed and importance-sampling setting).")
     var resume = false
     @Option(help: "The seed; target t draws from the stream keyed on (seed, t).") var seed: UInt64 = 0

@@ -1,4 +1,5 @@
 import Foundation
+import NPESimulators
 import NPETestSupport
 import Testing
 @testable import NPEInference
@@ -193,4 +194,17 @@ import Testing
         #expect(checked.context == [2, 1, 4, 3] && checked.contextNames == ["planet_mass", "star_radius"])
         #expect(checked.thetaTrue == [6, 5, 8, 7] && checked.thetaNames == ["p", "q"])
     }
+}
+
+@Test func screeningChecksContextAgainstThePriorSupportAndXAgainstTheTrainingSpread() throws {
+    let prior = try Prior(parameters: [
+        PriorParameter(name: "radius", distribution: .uniform(low: 0.5, high: 2)),
+        PriorParameter(name: "planet_mass", isContext: true, distribution: .logUniform(low: 0.1, high: 10)),
+    ])
+    let screening = TargetScreening(xMean: [0, 0], xStandardDeviation: [1, 2], contextPrior: prior)
+    #expect(screening.screen(x: [1, -9], sigma: [1, 1], context: [1]).flags.isEmpty)  // |z| = 4.5 ≤ 5
+    let far = screening.screen(x: [1, -11], sigma: [1, 1], context: [1])
+    #expect(far.flags == .outOfTrainingRange && far.reasons == ["out_of_training_range: |z| = 5.5 at bin 1 (threshold 5)"])
+    let outside = screening.screen(x: [0, 0], sigma: [1, 1], context: [20])
+    #expect(outside.flags == .invalidInput && outside.reasons[0].hasPrefix("invalid_input: context[0] planet_mass = 20.0 is outside its prior support"))
 }
