@@ -5,6 +5,8 @@ let suites: [String: () throws -> Void] = [
     "engine": EngineSuite.run,
     "dataset": DatasetSuite.run,
     "flows": FlowsSuite.run,
+    "train": TrainSuite.run,
+    "gan": GANSuite.run,
     "infer": InferSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NPEChecksum
+import NPECommandLine
 import NPEInference
 import NPERegistry
 
@@ -51,15 +52,19 @@ struct NPEInfer: ParsableCommand {
         let catalogueURL = URL(fileURLWithPath: catalogue)
         let job = try ModelDispatch.job(for: loaded, catalogue: catalogueURL,
                                         catalogueSHA256: try SHA256.hexDigest(ofFileAt: catalogueURL), settings: settings)
-        let display = ProgressDisplay()
-        var lastShown = 0.0
-        let summary = try InferenceRun.run(job, output: URL(fileURLWithPath: out), resume: resume) { progress in
-            if progress.completedTargets == progress.totalTargets || progress.elapsedSeconds - lastShown >= display.interval {
-                lastShown = progress.elapsedSeconds
-                display.show(progress)
-            }
-        }
-        display.finish()
+        let bar = ProgressBar()
+        // Ctrl-C finishes the current batch and stops with every finished batch kept for --resume.
+        let stop = StopRequest(notice: "npe-infer: stopping after the current batch (again to quit at once)")
+        defer { bar.finish() }
+        let summary = try InferenceRun.run(job, output: URL(fileURLWithPath: out), resume: resume, progress: { progress in
+            let fraction = progress.totalTargets > 0 ? Double(progress.completedTargets) / Double(progress.totalTargets) : 1
+            let text = "targets \(progress.completedTargets)/\(progress.totalTargets) "
+                + String(format: "%5.1f%%  %.1f targets/s  ETA %@  flagged %d", 100 * fraction, progress.targetsPerSecond,
+                         ProgressBar.duration(progress.estimatedSecondsLeft ?? .nan), progress.flaggedTargets)
+                + (progress.resumedTargets > 0 ? "  (resumed \(progress.resumedTargets))" : "")
+            bar.show(fraction: fraction, text: text, always: progress.completedTargets == progress.totalTargets)
+        }, shouldStop: { stop.isRequested })
+        bar.finish()
         print(SummaryText.render(summary, job: job))
     }
 }

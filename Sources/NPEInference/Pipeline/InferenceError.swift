@@ -12,6 +12,8 @@ public enum InferenceError: Error, Equatable, CustomStringConvertible {
     case output(path: String, reason: String)
     /// A setting is out of range (samples, batch size, threads).
     case invalidSetting(name: String, reason: String)
+    /// The run was asked to stop; finished batches are kept for `--resume`.
+    case stopped(directory: String, completedTargets: Int, totalTargets: Int)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum InferenceError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(reason)"
         case let .invalidSetting(name, reason):
             return "\(name): \(reason)"
+        case let .stopped(directory, completed, total):
+            return "stopped after \(completed) of \(total) targets; the finished batches are kept in \(directory): run again with --resume"
         }
     }
 }

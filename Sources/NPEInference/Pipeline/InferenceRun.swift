@@ -47,9 +47,13 @@ public struct InferenceRunSummary: Sendable {
 /// With `resume`, finished shards of the same run (same ``PosteriorRunIdentity``) are kept and only the missing
 /// targets run; because target t's samples depend only on (seed, t) and its own inputs, the output is identical to
 /// an uninterrupted run.
+///
+/// `shouldStop` is polled after each batch (e.g. a SIGINT flag): when it says yes, the run throws
+/// ``InferenceError/stopped(directory:completedTargets:totalTargets:)`` with every finished batch on disk.
 public enum InferenceRun {
     public static func run(_ job: InferenceJob, output: URL, resume: Bool,
-                           progress: ((InferenceProgress) -> Void)? = nil) throws -> InferenceRunSummary {
+                           progress: ((InferenceProgress) -> Void)? = nil,
+                           shouldStop: () -> Bool = { false }) throws -> InferenceRunSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let output = output.standardizedFileURL
@@ -86,6 +90,9 @@ public enum InferenceRun {
             }
             progress?(InferenceProgress(completedTargets: completed, totalTargets: total, resumedTargets: resumed,
                                         flaggedTargets: flagged, elapsedSeconds: elapsed()))
+            if completed < total && shouldStop() {
+                throw InferenceError.stopped(directory: store.directory.path, completedTargets: completed, totalTargets: total)
+            }
         }
         try PosteriorFileWriter.assemble(job: job, store: store, shards: try store.finishedRanges(), output: output)
         return try finish(job: job, output: output, store: store, resumed: resumed, sampled: sampled, seconds: elapsed())
