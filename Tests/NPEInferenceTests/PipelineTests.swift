@@ -208,3 +208,17 @@ import Testing
     let outside = screening.screen(x: [0, 0], sigma: [1, 1], context: [20])
     #expect(outside.flags == .invalidInput && outside.reasons[0].hasPrefix("invalid_input: context[0] planet_mass = 20.0 is outside its prior support"))
 }
+
+@Test func aStoppedRunKeepsItsBatchesAndResumes() throws {
+    let fixture = PipelineFixture()
+    let directory = try makeTemporaryDirectory("stop")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let catalogue = try fixture.catalogue(count: 5)
+    let settings = InferenceSettings(samplesPerTarget: 40, seed: 8, importanceSampling: false, batchTargets: 2, threads: 1)
+    let output = directory.appendingPathComponent("p.h5")
+    #expect(throws: InferenceError.stopped(directory: output.path + ".parts", completedTargets: 2, totalTargets: 5)) {
+        try InferenceRun.run(try fixture.job(catalogue, settings: settings), output: output, resume: false, shouldStop: { true })
+    }
+    let resumed = try InferenceRun.run(try fixture.job(catalogue, settings: settings), output: output, resume: true)
+    #expect(resumed.resumedTargets == 2 && resumed.targetCount == 5)
+}
