@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
+        .executable(name: "npe-infer", targets: ["npe-infer"]),
         .executable(name: "npe-train", targets: ["npe-train"]),
     ],
     dependencies: [
@@ -57,7 +58,7 @@ let package = Package(
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
         // Shared by the executables: the stderr progress bar and SIGINT/SIGTERM as a polled stop flag.
         .target(name: "NPECommandLine", swiftSettings: swiftSettings),
-        .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
+        .target(name: "NPEInference", dependencies: ["NPENN", "NPETensor", "NPEFlows", "NPESimulators", "NPEData", "NPECSV", "NPEChecksum"], swiftSettings: swiftSettings),
         // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
         // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
         .target(name: "NPEModels", dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPEData"], swiftSettings: swiftSettings),
@@ -81,7 +82,11 @@ let package = Package(
             name: "npe-train",
             dependencies: ["NPETraining", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN"], path: "Benchmarks/npe-bench"),
+            name: "npe-infer",
+            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -92,7 +97,10 @@ let package = Package(
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
-        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETestSupport"]),
+        .testTarget(
+            name: "NPEInferenceTests",
+            dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
+                           "NPETraining", "npe-infer", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPETestSupport"]),
