@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "NPECSV", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
-        .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
+        .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV", "NPEFlows", "NPESimulators", "NPERegistry"], swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
@@ -79,13 +79,13 @@ let package = Package(
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
-        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETestSupport"]),
+        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
-        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPETestSupport"]),
+        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPEInference", "NPETestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
