@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
+        .executable(name: "npe-validate", targets: ["npe-validate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,6 +75,10 @@ let package = Package(
             name: "npe-build-dataset",
             dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
+            name: "npe-validate",
+            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
             name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
@@ -85,7 +90,10 @@ let package = Package(
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
-        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPERegistry", "NPETestSupport"]),
+        .testTarget(
+            name: "NPEInferenceTests",
+            dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPERegistry", "NPEModels", "NPEFlows", "NPETraining",
+                           "npe-validate", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),

@@ -52,23 +52,25 @@ struct GaussianTestNoise: ObservationNoise {
 }
 
 struct ValidationTests {
-    static let problem = LinearGaussianProblem.standard(thetaCount: 3, outputCount: 6)
+    /// The built-in `linear-gaussian` simulator's own problem (D = 5, M = 10), so `npe-validate` finds it by name.
+    static let problem = LinearGaussianProblem.standard()
+    static let m = problem.outputCount, d = problem.thetaCount
 
     /// A held-out set in the training format: theta from the prior, noise-free x.
-    static func writeDataset(rows: Int, grid: [Double]? = nil) throws -> URL {
+    static func writeDataset(rows: Int, grid: [Double]? = nil, seed: UInt64 = 99, name: String = "test.h5") throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("npevalidate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent("test.h5")
+        let url = directory.appendingPathComponent(name)
         let prior = problem.prior
         let metadata = TrainingDatasetMetadata(
             parameterNames: prior.thetaNames, parameterUnits: prior.thetaNames.map { _ in "" }, priorJSON: try prior.jsonString(),
-            contextNames: [], wavelength: grid ?? (0..<6).map(Double.init), binWidth: Array(repeating: 1, count: 6),
+            contextNames: [], wavelength: grid ?? (1...m).map(Double.init), binWidth: Array(repeating: 1, count: m),
             simulatorName: problem.name, simulatorVersion: problem.version, simulatorConfigurationJSON: "{}",
             noiseModelJSON: try problem.noiseModel.jsonString(), seed: 1)
         let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata)
-        let stream = RandomStream(seed: 99)
+        let stream = RandomStream(seed: seed)
         for row in 0..<rows {
-            let theta = prior.draw(uniforms: (0..<3).map { stream.child(UInt64(row)).uniformDouble(UInt64($0)) })
+            let theta = prior.draw(uniforms: (0..<d).map { stream.child(UInt64(row)).uniformDouble(UInt64($0)) })
             try writer.append(theta: theta.map(Float.init), x: try problem.simulate(theta).map(Float.init))
         }
         _ = try writer.commit()
@@ -78,7 +80,7 @@ struct ValidationTests {
     static func model(width: Double = 1, names: [String]? = nil) -> ValidationModel {
         ValidationModel(
             posterior: AnalyticPosterior(problem: problem, width: width), prior: problem.prior,
-            parameterNames: names ?? problem.prior.thetaNames, contextNames: [], wavelengths: (0..<6).map(Double.init),
+            parameterNames: names ?? problem.prior.thetaNames, contextNames: [], wavelengths: (1...m).map(Double.init),
             noise: GaussianTestNoise(sigma: problem.noiseStandardDeviation), takesNoiseLevel: false,
             reference: "analytic@1", weightsSha256: String(repeating: "0", count: 64))
     }
@@ -114,7 +116,7 @@ struct ValidationTests {
         let url = try Self.writeDataset(rows: 300)
         let report = try Validation.run(model: Self.model(width: 0.5), dataset: url, simulator: Self.problem,
                                         options: ValidationOptions(samples: 300, referenceRows: 3))
-        // Half-width posteriors in 3-D: the level-0.5 HPD region holds the truth in under 10 % of pairs.
+        // Half-width posteriors in 5-D: the level-0.5 HPD region holds the truth when χ²₅ < 4.35/4, about 4 % of pairs.
         let half = try #require(report.levels.firstIndex { abs($0 - 0.5) < 1e-9 })
         #expect(report.coverage[half] < 0.2)
         #expect(report.levels.dropFirst().allSatisfy { report.levelsOutsideBand.contains($0) })
@@ -126,12 +128,12 @@ struct ValidationTests {
 
     @Test func aDatasetThatDoesNotFitTheModelIsAClearError() throws {
         let url = try Self.writeDataset(rows: 10)
-        #expect(throws: ValidationError.incompatible(file: url.path, field: "parameter_names", expected: "[a, b, c]",
-                                                     found: "[theta_1, theta_2, theta_3]")) {
-            try Validation.run(model: Self.model(names: ["a", "b", "c"]), dataset: url, simulator: nil, options: .init(samples: 10))
+        #expect(throws: ValidationRunError.incompatible(file: url.path, field: "parameter_names", expected: "[a, b, c, d, e]",
+                                                     found: "[theta_1, theta_2, theta_3, theta_4, theta_5]")) {
+            try Validation.run(model: Self.model(names: ["a", "b", "c", "d", "e"]), dataset: url, simulator: nil, options: .init(samples: 10))
         }
-        let shifted = try Self.writeDataset(rows: 10, grid: [0, 1, 2, 3.5, 4, 5])
-        #expect(throws: ValidationError.incompatible(file: shifted.path, field: "wavelength[3]", expected: "3.0 um", found: "3.5 um")) {
+        let shifted = try Self.writeDataset(rows: 10, grid: [1, 2, 3, 4.5, 5, 6, 7, 8, 9, 10])
+        #expect(throws: ValidationRunError.incompatible(file: shifted.path, field: "wavelength[3]", expected: "4.0 um", found: "4.5 um")) {
             try Validation.run(model: Self.model(), dataset: shifted, simulator: nil, options: .init(samples: 10))
         }
     }

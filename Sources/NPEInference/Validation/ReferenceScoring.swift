@@ -86,6 +86,18 @@ struct ReferenceScoring {
             seconds: Date().timeIntervalSince(start))
     }
 
+    /// Why `simulator` cannot give this model's likelihood (a built-in name can stand for another configuration than
+    /// the one that made the data), or nil when its outputs and inputs fit.
+    static func mismatch(simulator: any Simulator, model: ValidationModel) -> String? {
+        if simulator.outputCount != model.wavelengths.count {
+            return "the built-in simulator '\(simulator.name)' makes \(simulator.outputCount) outputs, the model reads \(model.wavelengths.count)"
+        }
+        if let missing = simulator.inputNames.first(where: { model.prior.parameter(named: $0) == nil }) {
+            return "the built-in simulator '\(simulator.name)' needs input '\(missing)', which the model's prior does not declare"
+        }
+        return nil
+    }
+
     /// Systematic resampling: S indices, index i repeated about S·wᵢ times (Kitagawa 1996), with a fixed offset so
     /// the result is deterministic.
     static func systematicResample(weights: [Double], offset: Double) -> [Int] {

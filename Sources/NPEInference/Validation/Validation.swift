@@ -16,13 +16,13 @@ public enum Validation {
     public static func run(model: ValidationModel, dataset url: URL, simulator: (any Simulator)?,
                            options: ValidationOptions) throws -> ValidationReport {
         let start = Date()
-        guard options.samples >= 2 else { throw ValidationError.invalidOption(name: "samples", reason: "\(options.samples) < 2") }
-        guard options.workers >= 1 else { throw ValidationError.invalidOption(name: "threads", reason: "\(options.workers) < 1") }
-        guard options.batchRows >= 1 else { throw ValidationError.invalidOption(name: "batch rows", reason: "\(options.batchRows) < 1") }
-        if let rows = options.rows, rows < 1 { throw ValidationError.invalidOption(name: "rows", reason: "\(rows) < 1") }
-        guard options.referenceRows >= 0 else { throw ValidationError.invalidOption(name: "reference rows", reason: "negative") }
+        guard options.samples >= 2 else { throw ValidationRunError.invalidOption(name: "samples", reason: "\(options.samples) < 2") }
+        guard options.workers >= 1 else { throw ValidationRunError.invalidOption(name: "threads", reason: "\(options.workers) < 1") }
+        guard options.batchRows >= 1 else { throw ValidationRunError.invalidOption(name: "batch rows", reason: "\(options.batchRows) < 1") }
+        if let rows = options.rows, rows < 1 { throw ValidationRunError.invalidOption(name: "rows", reason: "\(rows) < 1") }
+        guard options.referenceRows >= 0 else { throw ValidationRunError.invalidOption(name: "reference rows", reason: "negative") }
         if model.takesNoiseLevel && model.noise == nil {
-            throw ValidationError.invalidOption(name: "model", reason: "the network takes σ as input but declares no training noise")
+            throw ValidationRunError.invalidOption(name: "model", reason: "the network takes σ as input but declares no training noise")
         }
         let reader = try TrainingDatasetReader(contentsOf: url)
         defer { try? reader.close() }
@@ -41,7 +41,7 @@ public enum Validation {
             }
         }
         guard rows.count >= 2 else {
-            throw ValidationError.notEnoughRows(file: url.path, usable: rows.count, reason: "\(flagged) rows are flagged as failed simulations")
+            throw ValidationRunError.notEnoughRows(file: url.path, usable: rows.count, reason: "\(flagged) rows are flagged as failed simulations")
         }
         if let noise = model.noise {
             for r in 0..<rows.count {
@@ -79,8 +79,12 @@ public enum Validation {
                 + "importance-weighted samples (costs K × S simulations)")
         if options.referenceRows > 0 {
             if let simulator, model.noise != nil {
-                reference = try ReferenceScoring(model: model, simulator: simulator, options: options)
-                    .score(rows: rows, draws: draws)
+                if let mismatch = ReferenceScoring.mismatch(simulator: simulator, model: model) {
+                    reference = .skipped(mismatch)
+                } else {
+                    reference = try ReferenceScoring(model: model, simulator: simulator, options: options)
+                        .score(rows: rows, draws: draws)
+                }
             } else {
                 reference = .skipped(simulator == nil
                     ? "the dataset's simulator '\(reader.metadata.simulatorName)' is not built in, so the exact likelihood is unavailable"
@@ -102,24 +106,24 @@ public enum Validation {
             referenceScore: reference, samplingSeconds: samplingSeconds, totalSeconds: Date().timeIntervalSince(start))
     }
 
-    /// Throws ``ValidationError/incompatible(file:field:expected:found:)`` for a different parameter set, context
+    /// Throws ``ValidationRunError/incompatible(file:field:expected:found:)`` for a different parameter set, context
     /// set, bin count or grid (bin centres agreeing to 1e-6 relative, the precision a JSON round trip keeps).
     public static func checkCompatibility(model: ValidationModel, metadata: TrainingDatasetMetadata, file: String) throws {
         func list(_ names: [String]) -> String { "[" + names.joined(separator: ", ") + "]" }
         guard metadata.parameterNames == model.parameterNames else {
-            throw ValidationError.incompatible(file: file, field: "parameter_names", expected: list(model.parameterNames),
+            throw ValidationRunError.incompatible(file: file, field: "parameter_names", expected: list(model.parameterNames),
                                                found: list(metadata.parameterNames))
         }
         guard metadata.contextNames == model.contextNames else {
-            throw ValidationError.incompatible(file: file, field: "context_names", expected: list(model.contextNames),
+            throw ValidationRunError.incompatible(file: file, field: "context_names", expected: list(model.contextNames),
                                                found: list(metadata.contextNames))
         }
         guard metadata.wavelength.count == model.wavelengths.count else {
-            throw ValidationError.incompatible(file: file, field: "bin count", expected: "\(model.wavelengths.count)",
+            throw ValidationRunError.incompatible(file: file, field: "bin count", expected: "\(model.wavelengths.count)",
                                                found: "\(metadata.wavelength.count)")
         }
         if let bin = model.wavelengths.indices.first(where: { abs(metadata.wavelength[$0] - model.wavelengths[$0]) > 1e-6 * max(abs(model.wavelengths[$0]), 1e-12) }) {
-            throw ValidationError.incompatible(file: file, field: "wavelength[\(bin)]", expected: "\(model.wavelengths[bin]) um",
+            throw ValidationRunError.incompatible(file: file, field: "wavelength[\(bin)]", expected: "\(model.wavelengths[bin]) um",
                                                found: "\(metadata.wavelength[bin]) um")
         }
     }
@@ -130,7 +134,7 @@ extension Prior {
     func restricted(toTheta names: [String]) throws -> Prior {
         let parameters = try names.map { name -> PriorParameter in
             guard let parameter = parameter(named: name), parameter.role == .theta else {
-                throw ValidationError.incompatible(file: source, field: "prior", expected: "theta parameter '\(name)'", found: "none")
+                throw ValidationRunError.incompatible(file: source, field: "prior", expected: "theta parameter '\(name)'", found: "none")
             }
             return parameter
         }

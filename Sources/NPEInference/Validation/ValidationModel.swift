@@ -71,7 +71,7 @@ public struct ValidationOptions: Sendable {
 }
 
 /// Why a validation cannot run. Each case names the file and the field.
-public enum ValidationError: Error, Equatable, CustomStringConvertible {
+public enum ValidationRunError: Error, Equatable, CustomStringConvertible {
     /// The dataset does not fit the model: `field` differs (`expected` from the model, `found` in the file).
     case incompatible(file: String, field: String, expected: String, found: String)
     /// An option is unusable.
