@@ -90,3 +90,67 @@ struct ValidateCommandTests {
         #expect(unknown.status != 0 && unknown.errors.contains("nope"), "\(unknown.errors)")
     }
 }
+
+/// The ARIEL path: context inputs (planet mass, stellar radius) and the noise level reach the network, failed
+/// simulations are skipped, and the importance-weighted reference maps sample + context onto the simulator's inputs.
+@Test func anArielModelWithContextAndNoiseLevelInputsValidates() throws {
+    let prior = try Prior.arielADC2023()
+    let simulator = try ArielTransmissionSimulator()
+    let root = try makeTemporaryDirectory("npe-validate-ariel")
+    let url = root.appendingPathComponent("test.h5")
+    let grid = try #require(simulator.spectralGrid)
+    let metadata = TrainingDatasetMetadata(
+        parameterNames: prior.thetaNames, parameterUnits: prior.thetaIndices.map { prior.parameters[$0].unit ?? "" },
+        priorJSON: try prior.jsonString(), contextNames: prior.contextNames, wavelength: grid.wavelengths,
+        binWidth: grid.binWidths, simulatorName: simulator.name, simulatorVersion: simulator.version,
+        simulatorConfigurationJSON: "{}", noiseModelJSON: "{}", seed: 3)
+    let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata, storesFlags: true)
+    let inputs = try prior.parameterIndices(forInputs: simulator.inputNames, simulator: simulator.name)
+    let stream = RandomStream(seed: 3)
+    var thetaAll: [Float] = [], xAll: [Float] = [], contextAll: [Float] = []
+    // Row 0 is made to fail, and the prior's unphysical corners fail some more (NaN spectra, flagged as the dataset
+    // builder does): flagged rows must be left out.
+    var flagged = 0
+    for row in 0..<48 {
+        let values = prior.draw(uniforms: (0..<prior.uniformCount).map { stream.child(UInt64(row)).uniformDouble(UInt64($0)) })
+        let theta = prior.thetaIndices.map { Float(values[$0]) }, context = prior.contextIndices.map { Float(values[$0]) }
+        let simulated = row == 0 ? nil : try? simulator.simulate(inputs.map { values[$0] }).map(Float.init)
+        let x = simulated ?? [Float](repeating: .nan, count: 52)
+        let failed = !x.allSatisfy(\.isFinite)
+        try writer.append(theta: theta, x: x, context: context, flags: [failed ? 1 : 0])
+        if failed { flagged += 1 } else if thetaAll.count < 40 * 7 { thetaAll += theta; xAll += x; contextAll += context }
+    }
+    _ = try writer.commit()
+
+    let architecture = EstimatorArchitecture(
+        thetaSupports: PriorSupportMaps.thetaSupports(of: prior), xCount: 52,
+        contextTransforms: PriorSupportMaps.contextTransforms(of: prior), noiseLevelInput: true,
+        embedding: EmbeddingArchitecture(kind: .mlp, hiddenWidths: [16], outputCount: 8), flowKind: .maf,
+        transforms: 2, hiddenWidths: [16, 16])
+    let standardization = try Standardization.fit(
+        theta: try Tensor(shape: [40, 7], scalars: thetaAll), x: try Tensor(shape: [40, 52], scalars: xAll),
+        context: try Tensor(shape: [40, 2], scalars: contextAll), supports: architecture.thetaSupports,
+        contextTransforms: architecture.contextTransforms)
+    let estimator = try NeuralPosteriorEstimator(architecture: architecture, standardization: standardization, stream: RandomStream(seed: 4))
+    let reader = try TrainingDatasetReader(contentsOf: url)
+    let card = try PosteriorModel.makeCard(
+        estimator: estimator, prior: prior, dataset: reader.metadata,
+        lineage: DatasetLineage(path: url.path, digest: "sha256:" + reader.contentDigest, rowCount: 48,
+                                simulator: SimulatorLineage(name: simulator.name, version: simulator.version)),
+        noise: try TrainingNoise.arielMCS(transits: 1), training: TrainingRecord(configuration: [:], seed: 0), metrics: [:])
+    try reader.close()
+    let registry = ModelRegistry(root: root.appendingPathComponent("registry"))
+    try PosteriorModel.publish(estimator, name: "ariel", to: registry, card: card)
+    let model = try PosteriorModel.load(from: registry, reference: "ariel")
+
+    let report = try Validation.run(model: ValidationModel(model), dataset: url, simulator: simulator,
+                                    options: ValidationOptions(samples: 30, rows: 40, workers: 2, referenceRows: 2))
+    #expect(flagged >= 1 && flagged <= 8 && report.dataset.rowsUsed == 40 && report.dataset.rowsFlagged >= 1)
+    #expect(report.model.noise?.hasPrefix("ariel-mcs-known-2024, 1 transit") == true)
+    #expect(report.parameters.map(\.name) == prior.thetaNames)
+    #expect(report.coverage.allSatisfy { $0 >= 0 && $0 <= 1 } && report.parameters.allSatisfy { $0.rmse.isFinite })
+    // 2 rows × 30 samples through the simulator, with the sample's θ and the row's planet mass and stellar radius.
+    #expect(report.referenceScore.status == "computed" && report.referenceScore.simulations == 60)
+    #expect(try #require(report.referenceScore.adc2023).isFinite)
+    #expect(try report.evaluationRecord(toolVersion: "test").results.isFinite)
+}
