@@ -38,7 +38,8 @@ public struct ValidationModel {
 /// How `npe-validate` runs.
 public struct ValidationOptions: Sendable {
     /// The fixed validation seed: test noise and posterior samples are keyed on it, so two runs of one model on one
-    /// dataset give the same report. Different from any training seed by construction of its use (stream 0x7A11D).
+    /// dataset give the same report. Training draws its noise with the trainer's own seed, so with this default the
+    /// test noise is a fresh draw, not one the model saw.
     public static let defaultSeed: UInt64 = 20_220_427
 
     /// S posterior samples per row.
