@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
+        .executable(name: "npe-train", targets: ["npe-train"]),
         .executable(name: "npe-validate", targets: ["npe-validate"]),
     ],
     dependencies: [
@@ -54,13 +55,15 @@ let package = Package(
         .target(name: "NPECSV", swiftSettings: swiftSettings),
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
+        // Shared by the executables: the stderr progress bar and SIGINT/SIGTERM as a polled stop flag.
+        .target(name: "NPECommandLine", swiftSettings: swiftSettings),
         // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
         // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
         .target(name: "NPEModels", dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPEData"], swiftSettings: swiftSettings),
         .target(
             name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV", "NPEFlows", "NPESimulators", "NPERegistry", "NPEModels"],
             swiftSettings: swiftSettings),
-        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels"], swiftSettings: swiftSettings),
+        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels", "NPESimulators", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -73,13 +76,16 @@ let package = Package(
             dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-train",
+            dependencies: ["NPETraining", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-validate",
             dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows"], path: "Benchmarks/npe-bench"),
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -94,13 +100,16 @@ let package = Package(
             name: "NPEInferenceTests",
             dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPERegistry", "NPEModels", "NPEFlows", "NPETraining",
                            "npe-validate", "NPETestSupport"]),
-        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
+        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
         .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPEInference", "NPETestSupport"]),
+        .testTarget(
+            name: "NPETrainCommandTests",
+            dependencies: ["npe-train", "npe-build-dataset", "NPETraining", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

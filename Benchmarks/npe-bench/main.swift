@@ -5,6 +5,7 @@ let suites: [String: () throws -> Void] = [
     "engine": EngineSuite.run,
     "dataset": DatasetSuite.run,
     "flows": FlowsSuite.run,
+    "train": TrainSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
 for name in requested {

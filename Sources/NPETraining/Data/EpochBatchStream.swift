@@ -29,6 +29,7 @@ public final class EpochBatchStream {
     private let split: DataSplit
     private let part: Part
     private let bufferChunks: Int
+    private let rowFilter: OutlierFilter?
     private var generator: PhiloxGenerator
     private let prefetcher: TrainingChunkPrefetcher
     private var buffer = RowBuffer()
@@ -37,14 +38,17 @@ public final class EpochBatchStream {
     /// - Parameters:
     ///   - epoch: selects the shuffle; epoch e of a resumed run equals epoch e of an uninterrupted one.
     ///   - bufferChunks: chunks pooled per shuffle (≥ 1).
+    ///   - rowFilter: rows it rejects are never served (like rows flagged as failed simulations).
     public init(reader: TrainingDatasetReader, split: DataSplit, part: Part, epoch: Int, seed: UInt64,
-                batchSize: Int, bufferChunks: Int = 8, rank: Int = 0, workerCount: Int = 1) throws {
+                batchSize: Int, bufferChunks: Int = 8, rank: Int = 0, workerCount: Int = 1,
+                rowFilter: OutlierFilter? = nil) throws {
         precondition(batchSize > 0 && bufferChunks > 0 && workerCount > 0 && (0..<workerCount).contains(rank))
         self.reader = reader
         self.split = split
         self.part = part
         self.batchSize = batchSize
         self.bufferChunks = bufferChunks
+        self.rowFilter = rowFilter
         self.rank = rank
         self.workerCount = workerCount
         dropsLastPartialBatch = part == .training
@@ -75,7 +79,7 @@ public final class EpochBatchStream {
         buffer.compact()
         for _ in 0..<bufferChunks {
             guard let chunk = try prefetcher.next() else { exhausted = true; break }
-            buffer.append(chunk, keeping: { split.isValidation(row: $0) == (part == .validation) })
+            buffer.append(chunk, keeping: { split.isValidation(row: $0) == (part == .validation) }, accepting: rowFilter?.accepts)
         }
         if part == .training { buffer.shuffle(using: &generator) }
         peakBufferedRows = max(peakBufferedRows, buffer.count)
@@ -97,12 +101,15 @@ struct RowBuffer {
     /// Rows not yet served.
     var count: Int { rows.count - start }
 
-    mutating func append(_ chunk: TrainingRows, keeping keep: (Int) -> Bool) {
+    /// Appends the chunk's rows whose dataset index passes `keep`, that are not flagged as failed, and whose x
+    /// passes `accept` (when given).
+    mutating func append(_ chunk: TrainingRows, keeping keep: (Int) -> Bool, accepting accept: ((ArraySlice<Float>) -> Bool)? = nil) {
         let n = chunk.count
         guard n > 0 else { return }
         widths = (chunk.theta.count / n, chunk.x.count / n, (chunk.context?.count ?? 0) / n)
         let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
-        for (k, row) in chunk.rows.enumerated() where keep(row) && (chunk.flags?[k] ?? 0) & failed == 0 {
+        for (k, row) in chunk.rows.enumerated() where keep(row) && (chunk.flags?[k] ?? 0) & failed == 0
+            && accept?(chunk.x[(k * widths.x)..<((k + 1) * widths.x)]) != false {
             rows.append(row)
             theta.append(contentsOf: chunk.theta[(k * widths.theta)..<((k + 1) * widths.theta)])
             x.append(contentsOf: chunk.x[(k * widths.x)..<((k + 1) * widths.x)])

@@ -21,7 +21,7 @@ public final class MetricsLog {
         self.url = url
         if truncating || !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()

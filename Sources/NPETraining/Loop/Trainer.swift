@@ -16,6 +16,8 @@ public final class Trainer<Model: TrainableModel> {
     public let options: TrainingOptions
     public let reader: TrainingDatasetReader
     public let noise: NoiseAugmentation?
+    /// Rows it rejects are skipped in training and validation.
+    public let rowFilter: OutlierFilter?
     public let communicator: Communicator
     /// Where the checkpoint is written every epoch (rank 0 writes; nil disables checkpoints).
     public let checkpointURL: URL?
@@ -27,12 +29,18 @@ public final class Trainer<Model: TrainableModel> {
     public var onStep: ((Int, Int, Int, Float) -> Void)?
     /// Called on rank 0 after each epoch.
     public var onEpoch: ((EpochMetrics) -> Void)?
+    /// The number of usable training rows, when known (failed and filtered rows excluded): it sets the steps per
+    /// epoch that the cosine schedule and the progress display count with. Default: all rows outside the
+    /// validation split. Must be the same on every worker.
+    public var expectedTrainingRows: Int?
 
     let optimizer: AdamW
     let split: DataSplit
 
     public init(model: Model, options: TrainingOptions, reader: TrainingDatasetReader, noise: NoiseAugmentation?,
-                communicator: Communicator = LocalCommunicator(), checkpointURL: URL? = nil, metricsURL: URL? = nil) {
+                communicator: Communicator = LocalCommunicator(), checkpointURL: URL? = nil, metricsURL: URL? = nil,
+                rowFilter: OutlierFilter? = nil) {
+        self.rowFilter = rowFilter
         self.model = model
         self.options = options
         self.reader = reader
@@ -84,21 +92,38 @@ public final class Trainer<Model: TrainableModel> {
             best = checkpoint.best
             state = checkpoint.state
         }
-        let log = try communicator.isRoot ? metricsURL.map { try MetricsLog(url: $0, truncating: state.completedEpochs == 0) } : nil
-        let stepsPerEpoch = max(1, Int(Double(reader.rowCount) * (1 - options.validationFraction)) / options.batchSize)
+        // The log restarts from the checkpoint's history: a kill between a log line and its checkpoint would
+        // otherwise leave that epoch in the log twice after resuming.
+        let log = try communicator.isRoot ? metricsURL.map { try MetricsLog(url: $0, truncating: true) } : nil
+        for metrics in state.history { try log?.append(metrics) }
+        let trainingRows = expectedTrainingRows ?? Int(Double(reader.rowCount) * (1 - options.validationFraction))
+        let stepsPerEpoch = max(1, trainingRows / options.batchSize)
         var interrupted = false
 
         epochs: for epoch in state.completedEpochs..<options.epochs {
+            // A resumed run that had already stopped early stays stopped (unless resumed with more patience).
+            if state.epochsWithoutImprovement >= options.patience { break }
             let start = Date()
-            var trainingTotals = [0.0, 0.0]  // summed loss, rows
+            // A run stopped mid-epoch (Ctrl-C) resumes at its next step, with the epoch's partial sums.
+            let resumedStep = state.stepsInEpoch
+            var trainingTotals = state.partialTrainingTotals ?? [0.0, 0.0]  // summed loss, rows
             var gradientNorm: Float = 0
             let stream = try EpochBatchStream(
                 reader: reader, split: split, part: .training, epoch: epoch, seed: options.seed,
                 batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
-                rank: communicator.rank, workerCount: communicator.size)
-            var step = 0
+                rank: communicator.rank, workerCount: communicator.size, rowFilter: rowFilter)
+            for _ in 0..<resumedStep { _ = try stream.next() }
+            state.stepsInEpoch = 0
+            state.partialTrainingTotals = nil
+            var step = resumedStep
             while let batch = try stream.next() {
-                if shouldStop() { interrupted = true; break epochs }
+                if try stopIsRequested() {
+                    interrupted = true
+                    state.stepsInEpoch = step
+                    state.partialTrainingTotals = trainingTotals
+                    try writeCheckpoint(state: state, best: best)
+                    break epochs
+                }
                 optimizer.learningRate = learningRate(state: state, step: epoch * stepsPerEpoch + step, stepsPerEpoch: stepsPerEpoch)
                 model.zeroGradients()
                 let summed = try model.summedLoss(inputs(for: batch, epoch: epoch))
@@ -122,7 +147,8 @@ public final class Trainer<Model: TrainableModel> {
             let seconds = Date().timeIntervalSince(start)
             let metrics = EpochMetrics(
                 epoch: epoch, trainingLoss: Float(trainingTotals[0] / trainingTotals[1]), validationLoss: validationLoss,
-                learningRate: optimizer.learningRate, samplesPerSecond: trainingTotals[1] / max(seconds, 1e-9),
+                learningRate: optimizer.learningRate,
+                samplesPerSecond: Double(max(step - resumedStep, 0) * options.batchSize) / max(seconds, 1e-9),
                 seconds: seconds, gradientNorm: gradientNorm)
             state.history.append(metrics)
             state.completedEpochs = epoch + 1
@@ -138,19 +164,31 @@ public final class Trainer<Model: TrainableModel> {
             if communicator.isRoot {
                 try log?.append(metrics)
                 onEpoch?(metrics)
-                if let url = checkpointURL {
-                    try TrainingCheckpoint(state: state, model: model.parameterDictionary(), best: best,
-                                           optimizer: optimizer.stateDictionary()).write(to: url)
-                }
             }
+            try writeCheckpoint(state: state, best: best)
             if state.epochsWithoutImprovement >= options.patience { break }
         }
-        // An interrupted epoch is discarded: the checkpoint holds the last completed epoch, and resuming
-        // repeats the interrupted one with the same (seed, epoch) draws.
+        // A stopped run's checkpoint holds the weights after its last step and its position in the epoch; the
+        // returned model holds the best weights so far either way.
         try model.load(best)
         return Result(bestParameters: best, bestValidationLoss: state.bestValidationLoss, bestEpoch: state.bestEpoch,
                       history: state.history, stoppedEarly: state.epochsWithoutImprovement >= options.patience,
                       interrupted: interrupted)
+    }
+
+    /// Whether any worker was asked to stop: every worker must leave the loop at the same step, or the others
+    /// would wait for it in the next collective forever.
+    func stopIsRequested() throws -> Bool {
+        var flag = [shouldStop() ? 1.0 : 0.0]
+        if communicator.size > 1 { try communicator.allReduceSum(&flag) }
+        return flag[0] > 0
+    }
+
+    /// Rank 0 replaces the checkpoint (atomically).
+    func writeCheckpoint(state: TrainingCheckpoint.State, best: [String: Tensor]) throws {
+        guard communicator.isRoot, let url = checkpointURL else { return }
+        try TrainingCheckpoint(state: state, model: model.parameterDictionary(), best: best,
+                               optimizer: optimizer.stateDictionary()).write(to: url)
     }
 
     func plateauScheduler() -> ReduceOnPlateau? {
@@ -196,7 +234,7 @@ public final class Trainer<Model: TrainableModel> {
         let stream = try EpochBatchStream(
             reader: reader, split: split, part: .validation, epoch: epoch, seed: options.seed,
             batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
-            rank: communicator.rank, workerCount: communicator.size)
+            rank: communicator.rank, workerCount: communicator.size, rowFilter: rowFilter)
         var sums = [0.0, 0.0]
         try withoutGradient {
             while let batch = try stream.next() {

@@ -21,6 +21,22 @@ public struct TrainingCheckpoint {
         public var history: [EpochMetrics]
         /// Identifies the run, so a checkpoint of another run is refused on resume.
         public var runIdentity: String
+        /// Steps of epoch `completedEpochs` already taken when the run was stopped mid-epoch (Ctrl-C); 0 at an
+        /// epoch boundary. Resuming replays the epoch's deterministic batch stream past them.
+        public var stepsInEpoch = 0
+        /// The stopped epoch's summed training loss and row count so far (nil at an epoch boundary).
+        public var partialTrainingTotals: [Double]?
+
+        public init(completedEpochs: Int, bestValidationLoss: Float, bestEpoch: Int, epochsWithoutImprovement: Int,
+                    plateau: ReduceOnPlateau?, history: [EpochMetrics], runIdentity: String) {
+            self.completedEpochs = completedEpochs
+            self.bestValidationLoss = bestValidationLoss
+            self.bestEpoch = bestEpoch
+            self.epochsWithoutImprovement = epochsWithoutImprovement
+            self.plateau = plateau
+            self.history = history
+            self.runIdentity = runIdentity
+        }
     }
 
     public var state: State

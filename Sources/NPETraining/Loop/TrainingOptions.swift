@@ -23,6 +23,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Dataset chunks pooled per shuffle.
     public var shuffleBufferChunks: Int = 8
     public var schedule: ScheduleKind = .constant
+    /// Rows with any x bin farther than this many robust standard deviations from its median are not trained on
+    /// (see ``OutlierFilter``); nil keeps every row.
+    public var outlierLimit: Float? = 20
     public var seed: UInt64 = 0
 
     public init() {}
