@@ -169,3 +169,34 @@ struct CatalogueCommandTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("bad.h5").path))
     }
 }
+
+/// h5py + hdf5plugin read the mock catalogue: the LZ4-compressed spectra, the truths and the skip list.
+@Suite(.enabled(if: InteropPython.isAvailable))
+struct MockCatalogueInteropTests {
+    @Test func h5pyReadsTheCatalogue() throws {
+        let prior = try Prior.arielADC2023()
+        let simulator = try ArielTransmissionSimulator()
+        let list = try CatalogueTargetList(csv: try CatalogueTargetList.arielMCSKnown2024URL(), parameters: prior.thetaNames + prior.contextNames)
+        let catalogue = try MockCatalogueBuilder(
+            prior: prior, simulator: simulator, noiseModel: .perTargetTable(try PerTargetNoiseTable.arielMCSKnown2024()), seed: 2
+        ).build(list, limit: 8)
+        let url = try temporaryDirectory().appendingPathComponent("mcs.h5")
+        try catalogue.write(to: url, provenance: .init(
+            sources: [.init(role: "targets", path: list.source, sha256: list.sha256)], seed: 2, transits: "1", prior: prior,
+            simulator: simulator, noiseModel: .none))
+        let script = """
+            import sys, json, h5py, hdf5plugin, numpy as np
+            with h5py.File(sys.argv[1], "r") as f:
+                z = (f["x"][:] - f["x_noise_free"][:]) / f["sigma"][:]
+                names = json.loads(f["theta_true"].attrs["parameter_names"])
+                skipped = json.loads(f.attrs["skipped"])
+                ids = [s.decode() for s in f["id"][:]]
+                print(f["x"].shape[0], f["x"].shape[1], names[1], ids[0], len(skipped), skipped[0]["name"],
+                      f["theta_true"][0, 0], bool(np.isfinite(z).all()), f.attrs["format"])
+            """
+        let result = try InteropPython.run(script, [url.path], mergingErrors: true)
+        #expect(result.status == 0, "\(result.output)")
+        let expected = "\(catalogue.targetCount) 52 planet_temp WASP-43b \(catalogue.skipped.count) \(catalogue.skipped[0].name) 1.006 True exonpe-mock-catalogue"
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(result.output)")
+    }
+}
