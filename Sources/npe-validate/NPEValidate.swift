@@ -74,7 +74,7 @@ struct NPEValidate: ParsableCommand {
             simulator = SimulatorCatalog.names.contains(name) ? try SimulatorCatalog.entry(named: name).simulator : nil
         }
         let report = try Validation.run(
-            model: ValidationModel(loaded), dataset: url, simulator: simulator,
+            model: try ValidationModel(loaded), dataset: url, simulator: simulator,
             options: ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threads, referenceRows: referenceRows,
                                        classifierTest: c2st))
         print(report.table())

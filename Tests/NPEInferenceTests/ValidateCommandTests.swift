@@ -143,7 +143,7 @@ struct ValidateCommandTests {
     try PosteriorModel.publish(estimator, name: "ariel", to: registry, card: card)
     let model = try PosteriorModel.load(from: registry, reference: "ariel")
 
-    let report = try Validation.run(model: ValidationModel(model), dataset: url, simulator: simulator,
+    let report = try Validation.run(model: try ValidationModel(model), dataset: url, simulator: simulator,
                                     options: ValidationOptions(samples: 30, rows: 40, workers: 2, referenceRows: 2))
     #expect(flagged >= 1 && flagged <= 8 && report.dataset.rowsUsed == 40 && report.dataset.rowsFlagged >= 1)
     #expect(report.model.noise?.hasPrefix("ariel-mcs-known-2024, 1 transit") == true)

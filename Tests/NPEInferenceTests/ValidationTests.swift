@@ -148,6 +148,20 @@ struct ValidationTests {
         #expect(report.table().contains("expected coverage"))
     }
 
+    @Test func rowsOutsideTheTrainingRangeOfXAreLeftOutAndCounted() throws {
+        let url = try Self.writeDataset(rows: 60)
+        let reader = try TrainingDatasetReader(contentsOf: url)
+        let x = try reader.readRows(0..<60).x
+        try reader.close()
+        // Accept bin 0 only below its median: about half the rows are outside.
+        let column = (0..<60).map { x[$0 * Self.m] }.sorted()
+        var model = Self.model()
+        model.trainingRange = TrainingInputRange(
+            lower: Array(repeating: -.infinity, count: Self.m), upper: [column[29]] + Array(repeating: .infinity, count: Self.m - 1))
+        let report = try Validation.run(model: model, dataset: url, simulator: nil, options: .init(samples: 20))
+        #expect(report.dataset.rowsOutsideTrainingRange == 30 && report.dataset.rowsUsed == 30)
+    }
+
     @Test func theBinomialBandIsExact() {
         // Binomial(10, 0.5): P(K ≤ 1) = 11/1024 < 0.025 ≤ P(K ≤ 2) = 56/1024, so the 2.5 % quantile is 2; by symmetry 8.
         #expect(BinomialBand.interval(trials: 10, probability: 0.5) == 0.2...0.8)

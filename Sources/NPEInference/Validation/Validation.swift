@@ -32,16 +32,19 @@ public enum Validation {
         let d = model.parameterNames.count, m = model.wavelengths.count, a = model.contextNames.count
         let wanted = min(options.rows ?? reader.rowCount, reader.rowCount)
         var rows = TestRows(dimension: d, bins: m, contextCount: a)
-        var flagged = 0
+        var flagged = 0, outsideTraining = 0
         for chunk in 0..<reader.chunkCount where rows.count < wanted {
             let block = try reader.readChunk(chunk)
             for k in 0..<block.count where rows.count < wanted {
                 if let flags = block.flags, flags[k] & 1 != 0 { flagged += 1; continue }
+                if let range = model.trainingRange, !range.contains(block.x[(k * m)..<((k + 1) * m)]) { outsideTraining += 1; continue }
                 rows.append(block, k)
             }
         }
         guard rows.count >= 2 else {
-            throw ValidationRunError.notEnoughRows(file: url.path, usable: rows.count, reason: "\(flagged) rows are flagged as failed simulations")
+            throw ValidationRunError.notEnoughRows(
+                file: url.path, usable: rows.count,
+                reason: "\(flagged) rows are flagged as failed simulations, \(outsideTraining) lie outside the training range of x")
         }
         if let noise = model.noise {
             for r in 0..<rows.count {
@@ -98,7 +101,7 @@ public enum Validation {
         return ValidationReport(
             model: .init(reference: model.reference, weightsSha256: model.weightsSha256, noise: model.noise?.source),
             dataset: .init(path: url.path, contentSha256: reader.contentDigest, rowsAvailable: reader.rowCount,
-                           rowsUsed: n, rowsFlagged: flagged),
+                           rowsUsed: n, rowsFlagged: flagged, rowsOutsideTrainingRange: outsideTraining),
             samples: options.samples, seed: options.seed, levels: options.levels, coverage: metrics.coverage,
             bandLower: bands.map(\.lowerBound), bandUpper: bands.map(\.upperBound),
             maxCoverageDeviation: zip(metrics.coverage, options.levels).map { abs($0 - $1) }.max() ?? 0,

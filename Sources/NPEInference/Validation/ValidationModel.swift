@@ -19,10 +19,14 @@ public struct ValidationModel {
     /// `name@version` and the weights digest, for the report.
     public var reference: String
     public var weightsSha256: String
+    /// The per-bin interval of noise-free x that training accepted (its outlier filter), when it had one: test rows
+    /// outside it are not from the distribution the model was trained on, and are left out and counted.
+    public var trainingRange: TrainingInputRange?
 
     public init(posterior: any AmortizedPosterior, prior: Prior, parameterNames: [String], contextNames: [String],
                 wavelengths: [Double], noise: (any ObservationNoise)?, takesNoiseLevel: Bool, reference: String,
-                weightsSha256: String) {
+                weightsSha256: String, trainingRange: TrainingInputRange? = nil) {
+        self.trainingRange = trainingRange
         self.posterior = posterior
         self.prior = prior
         self.parameterNames = parameterNames
@@ -32,6 +36,20 @@ public struct ValidationModel {
         self.takesNoiseLevel = takesNoiseLevel
         self.reference = reference
         self.weightsSha256 = weightsSha256
+    }
+}
+
+/// Per-bin bounds on noise-free x: `lower[j] ≤ x[j] ≤ upper[j]` for every bin j.
+public struct TrainingInputRange: Sendable, Equatable {
+    public var lower: [Float]
+    public var upper: [Float]
+    public init(lower: [Float], upper: [Float]) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public func contains(_ x: ArraySlice<Float>) -> Bool {
+        zip(x, zip(lower, upper)).allSatisfy { $0 >= $1.0 && $0 <= $1.1 }
     }
 }
 

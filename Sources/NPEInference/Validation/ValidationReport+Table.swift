@@ -8,7 +8,8 @@ extension ValidationReport {
         func g(_ value: Double) -> String { String(format: "%.4g", value) }
         var lines = [
             "model: \(model.reference) (weights sha256 \(model.weightsSha256.prefix(12))…), noise: \(model.noise ?? "none (noise-free x)")",
-            "dataset: \(dataset.path): \(dataset.rowsUsed) rows used of \(dataset.rowsAvailable) (\(dataset.rowsFlagged) flagged rows skipped)",
+            "dataset: \(dataset.path): \(dataset.rowsUsed) rows used of \(dataset.rowsAvailable) (skipped: \(dataset.rowsFlagged) flagged, "
+                + "\(dataset.rowsOutsideTrainingRange) outside the training range of x)",
             "samples: \(samples) per row, seed \(seed); sampling \(f(samplingSeconds, 1)) s, total \(f(totalSeconds, 1)) s",
             "",
             "expected coverage (joint HPD, Hermans et al. 2022) and TARP, with the binomial 95% band of a calibrated model:",

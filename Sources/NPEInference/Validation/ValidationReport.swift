@@ -21,16 +21,20 @@ public struct ValidationReport: Codable, Sendable, Equatable {
     public struct DatasetInfo: Codable, Sendable, Equatable {
         public var path: String
         public var contentSha256: String
-        /// Rows in the file, rows used, and rows left out because their simulation had failed (flag bit 0).
+        /// Rows in the file, rows used, rows left out because their simulation had failed (flag bit 0), and rows
+        /// left out because their noise-free x lies outside the range training accepted (its outlier filter).
         public var rowsAvailable: Int
         public var rowsUsed: Int
         public var rowsFlagged: Int
-        public init(path: String, contentSha256: String, rowsAvailable: Int, rowsUsed: Int, rowsFlagged: Int) {
+        public var rowsOutsideTrainingRange: Int
+        public init(path: String, contentSha256: String, rowsAvailable: Int, rowsUsed: Int, rowsFlagged: Int,
+                    rowsOutsideTrainingRange: Int = 0) {
             self.path = path
             self.contentSha256 = contentSha256
             self.rowsAvailable = rowsAvailable
             self.rowsUsed = rowsUsed
             self.rowsFlagged = rowsFlagged
+            self.rowsOutsideTrainingRange = rowsOutsideTrainingRange
         }
     }
 
