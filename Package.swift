@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .library(name: "NPEModels", targets: ["NPEModels"]),
+        .library(name: "NPEGAN", targets: ["NPEGAN"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
         .executable(name: "npe-train", targets: ["npe-train"]),
@@ -64,6 +65,8 @@ let package = Package(
             name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV", "NPEFlows", "NPESimulators", "NPERegistry", "NPEModels"],
             swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels", "NPESimulators", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
+        .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -85,7 +88,7 @@ let package = Package(
             dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel"], path: "Benchmarks/npe-bench"),
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -102,6 +105,7 @@ let package = Package(
                            "npe-validate", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
+        .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),

@@ -6,6 +6,7 @@ let suites: [String: () throws -> Void] = [
     "dataset": DatasetSuite.run,
     "flows": FlowsSuite.run,
     "train": TrainSuite.run,
+    "gan": GANSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
 for name in requested {

@@ -49,7 +49,7 @@ extension PosteriorModel {
         }
         return ModelCard(
             kind: kind, architecture: try CardJSON.value(architecture), parameters: parameters,
-            inputGrid: InputGrid(wavelengths: dataset.wavelength, binWidths: dataset.binWidth.isEmpty ? nil : dataset.binWidth),
+            inputGrid: grid(of: dataset),
             contextInputs: context, standardisation: standardisation,
             noiseModel: try noise.map(CardJSON.value) ?? .null, dataset: lineage, training: training,
             metrics: metrics, toolVersion: toolVersion)
@@ -74,6 +74,14 @@ extension PosteriorModel {
         return DatasetLineage(path: path, digest: reader.contentDigest, rowCount: reader.rowCount,
                               simulator: SimulatorLineage(name: metadata.simulatorName, version: metadata.simulatorVersion,
                                                           configuration: configuration))
+    }
+
+    /// The dataset's spectral grid; a dataset of a non-spectral problem (wavelengths that are not all positive,
+    /// e.g. an analytic test problem's feature indices) is described by its indices in unit ``InputGrid/indexUnit``.
+    static func grid(of dataset: TrainingDatasetMetadata) -> InputGrid {
+        let spectral = dataset.wavelength.allSatisfy { $0.isFinite && $0 > 0 }
+        if spectral { return InputGrid(wavelengths: dataset.wavelength, binWidths: dataset.binWidth.isEmpty ? nil : dataset.binWidth) }
+        return InputGrid(wavelengths: dataset.wavelength.indices.map(Double.init), unit: InputGrid.indexUnit)
     }
 
     /// The ExoNPE version written into cards.

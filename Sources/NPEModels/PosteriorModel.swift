@@ -18,10 +18,13 @@ public struct PosteriorModel {
     public let estimator: NeuralPosteriorEstimator
     /// The full prior of the training set: θ parameters and context inputs.
     public let prior: Prior
-    /// M bin centres (micrometres), in the network's input order.
+    /// M bin centres (micrometres), in the network's input order; for a non-spectral model (``gridUnit`` `index`)
+    /// the feature indices 0, 1, …, M−1.
     public let wavelengths: [Double]
     /// M full bin widths, when known.
     public let binWidths: [Double]?
+    /// `um` for spectra, ``InputGrid/indexUnit`` for non-spectral inputs.
+    public var gridUnit: String { card.inputGrid?.unit ?? InputGrid.indexUnit }
     /// The noise training drew; nil when the model saw noise-free x.
     public let noise: TrainingNoise?
     public let card: ModelCard

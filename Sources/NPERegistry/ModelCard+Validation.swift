@@ -16,7 +16,12 @@ extension ModelCard {
             if !seen.insert(parameter.name).inserted { problems.append("parameters[\(index)].name \"\(parameter.name)\" is repeated") }
         }
         if let grid = inputGrid {
-            if !grid.wavelengths.allSatisfy({ $0.isFinite && $0 > 0 }) { problems.append("inputGrid.wavelengths must be positive and finite") }
+            // A non-spectral input (an analytic test problem) is described by its feature indices, unit `index`.
+            if grid.unit == InputGrid.indexUnit {
+                if grid.wavelengths != grid.wavelengths.indices.map(Double.init) { problems.append("inputGrid of unit 'index' must be 0, 1, …, M−1") }
+            } else if !grid.wavelengths.allSatisfy({ $0.isFinite && $0 > 0 }) {
+                problems.append("inputGrid.wavelengths must be positive and finite")
+            }
             if let widths = grid.binWidths, widths.count != grid.wavelengths.count {
                 problems.append("inputGrid.binWidths has \(widths.count) entries for \(grid.wavelengths.count) wavelengths")
             }

@@ -98,6 +98,9 @@ public struct InputGrid: Codable, Equatable, Sendable {
     /// Unit of both arrays (`um`, micrometres, by default).
     public var unit: String
 
+    /// The unit of a non-spectral input: `wavelengths` are then the feature indices 0, 1, …, M−1.
+    public static let indexUnit = "index"
+
     public init(wavelengths: [Double], binWidths: [Double]? = nil, unit: String = "um") {
         self.wavelengths = wavelengths
         self.binWidths = binWidths

@@ -81,4 +81,18 @@ struct PosteriorModelTests {
             _ = try PosteriorModel.load(from: registry, reference: "bare")
         }
     }
+
+    @Test("a non-spectral dataset (feature indices as its grid) publishes with a grid of unit 'index'")
+    func nonSpectralGrid() throws {
+        var (estimator, prior, metadata) = try Self.fixture()
+        metadata.wavelength = (0..<6).map(Double.init)
+        let card = try PosteriorModel.makeCard(
+            estimator: estimator, prior: prior, dataset: metadata,
+            lineage: DatasetLineage(path: "d", digest: "sha256:00", rowCount: 1, simulator: SimulatorLineage(name: "linear-gaussian", version: "1")),
+            noise: nil, training: TrainingRecord(configuration: [:], seed: 1), metrics: [:])
+        let registry = ModelRegistry(root: try makeTemporaryDirectory("models"))
+        try PosteriorModel.publish(estimator, name: "toy", to: registry, card: card)
+        let model = try PosteriorModel.load(from: registry, reference: "toy")
+        #expect(model.gridUnit == InputGrid.indexUnit && model.wavelengths == [0, 1, 2, 3, 4, 5])
+    }
 }

@@ -81,4 +81,25 @@ import Testing
         let bound = try simulator.simulate([0.5, 1000, -12, -12, -12, -12, -12, 1, 1])
         #expect(bound.allSatisfy { $0.isFinite && $0 > 0 })
     }
+
+    /// Near the unbound limit the column is finite but reaches past the star; such draws are failures (NaN), never
+    /// depths above 1. The sweep covers the prior's light, large, hot corner, where training data used to hold
+    /// depths up to 1e36.
+    @Test func neverReturnsADepthAboveOne() throws {
+        let simulator = try ArielTransmissionSimulator()
+        var failures = 0
+        for radius in [1.0, 1.6, 2.2] {
+            for mass in [0.05, 0.08, 0.12, 0.2] {
+                for temperature in [1500.0, 2200.0, 3000.0] {
+                    for starRadius in [0.4, 0.8] {
+                        let depths = try simulator.simulate([radius, temperature, -3, -12, -12, -12, -12, mass, starRadius])
+                        if depths.allSatisfy(\.isNaN) { failures += 1; continue }
+                        #expect(depths.allSatisfy { $0.isFinite && $0 > 0 && $0 < 1 },
+                                "R=\(radius) M=\(mass) T=\(temperature) Rs=\(starRadius): max depth \(depths.max() ?? .nan)")
+                    }
+                }
+            }
+        }
+        #expect(failures > 0, "the sweep must reach the unbound corner, or it tests nothing")
+    }
 }

@@ -160,8 +160,9 @@ public struct TransmissionModel: Sendable {
     /// Transit depths (Rp(λ)/Rs)² for `atmosphere`, one per bin, ascending wavelength.
     ///
     /// A planet too light to hold its atmosphere over the 11 decades of pressure (for example 0.01 M_J and 0.5 R_J at
-    /// 1000 K) has no finite hydrostatic solution: its scale height grows without limit as g falls with altitude. Then
-    /// every output is NaN, as in TauREx; dataset builders count such draws as failures.
+    /// 1000 K) has no finite hydrostatic solution: its scale height grows without limit as g falls with altitude. Then,
+    /// and when the top of the column reaches past the stellar radius (a depth above 1, which no transit shows),
+    /// every output is NaN; dataset builders count such draws as failures.
     ///
     /// - Throws: ``SimulatorError/inputOutOfDomain(input:value:reason:)`` for a non-finite input, a non-positive
     ///   radius, mass or stellar radius, a temperature outside the k-tables (100–3400 K), mixing ratios summing to 1 or
@@ -175,8 +176,10 @@ public struct TransmissionModel: Sendable {
         let merge = configuration.temperatureProfile == .isothermal && configuration.gasOverlap == .perfectCorrelation
         let column = fillColumn(atmosphere, composition: composition, mergeUpperLayers: merge, workspace: workspace)
         let top = workspace.levelAltitude[TransmissionModelConfiguration.layerCount]
-        guard top.isFinite && top < .greatestFiniteMagnitude / 4 else {
-            // No bound hydrostatic solution: the scale height grew without limit as g fell with altitude.
+        // No bound hydrostatic solution: the scale height grew without limit as g fell with altitude. Near that
+        // limit the column stays finite but reaches past the star (transit depths > 1, up to 1e36 for the
+        // lightest, hottest draws), which no transit can show; it is the same failure, so it is reported the same.
+        guard top.isFinite, column.planetRadius + top < column.starRadius else {
             for b in 0..<binCount { output[b] = .nan }
             return
         }

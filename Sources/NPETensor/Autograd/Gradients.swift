@@ -100,6 +100,12 @@ enum Gradients {
         case let .im2col(geometry):
             // im2col copies each input element into every patch that covers it, so its adjoint sums them back.
             return [g.col2im(geometry, inputShape: x[0].shape)]
+        case let .im2col2d(geometry):
+            // The same in 2-D: each image pixel is summed back from every window that covers it.
+            return [try g.col2im2d(geometry, imageShape: x[0].shape)]
+        case let .col2im2d(geometry, _):
+            // col2im2d is linear with im2col2d as its adjoint, so its vector–Jacobian product is im2col2d of g.
+            return [try g.im2col2d(geometry)]
         case let .custom(op):
             return try op.vectorJacobianProducts(inputs: x, output: y, outputGradient: g, needed: needed)
         }

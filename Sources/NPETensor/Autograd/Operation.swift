@@ -16,6 +16,10 @@ enum Operation {
     case gatherRows([Int])
     case reshape
     case im2col(ConvolutionGeometry)
+    /// 2-D patch lowering of an NHWC image.
+    case im2col2d(ConvolutionGeometry)
+    /// Its adjoint: scatter-add of a patch matrix into an NHWC image of the given shape.
+    case col2im2d(ConvolutionGeometry, imageShape: [Int])
     /// A fused op defined elsewhere, with its own rule (see ``DifferentiableOperation``).
     case custom(any DifferentiableOperation)
 
@@ -36,6 +40,8 @@ enum Operation {
         case .gatherRows: return "gatherRows"
         case .reshape: return "reshape"
         case .im2col: return "im2col"
+        case .im2col2d: return "im2col2d"
+        case .col2im2d: return "col2im2d"
         case let .custom(op): return op.name
         }
     }

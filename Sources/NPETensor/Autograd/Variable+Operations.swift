@@ -112,4 +112,15 @@ extension Variable {
     public func im2col(_ geometry: ConvolutionGeometry) throws -> Variable {
         try Variable.record(value.im2col(geometry), .im2col(geometry), [self])
     }
+
+    /// Patch matrix for 2-D convolution of an NHWC image, see ``Tensor/im2col2d(_:)``.
+    public func im2col2d(_ geometry: ConvolutionGeometry) throws -> Variable {
+        try Variable.record(value.im2col2d(geometry), .im2col2d(geometry), [self])
+    }
+
+    /// Scatter-add of a patch matrix into an NHWC image of `imageShape`, the adjoint of ``im2col2d(_:)`` (the
+    /// last step of a transposed convolution), see ``Tensor/col2im2d(_:imageShape:)``.
+    public func col2im2d(_ geometry: ConvolutionGeometry, imageShape: [Int]) throws -> Variable {
+        try Variable.record(value.col2im2d(geometry, imageShape: imageShape), .col2im2d(geometry, imageShape: imageShape), [self])
+    }
 }

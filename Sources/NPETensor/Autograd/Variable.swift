@@ -10,8 +10,9 @@ public final class Variable {
     public private(set) var value: Tensor
     /// d(root)/d(self) after a backward pass; nil until one reaches this variable.
     public internal(set) var gradient: Tensor?
-    /// Whether gradients flow to (or through) this variable.
-    public let requiresGradient: Bool
+    /// Whether gradients flow to (or through) this variable. Fixed for recorded results; a leaf may be frozen
+    /// and unfrozen with ``setRequiresGradient(_:)``.
+    public private(set) var requiresGradient: Bool
     let operation: Operation?
     let inputs: [Variable]
 
@@ -35,6 +36,14 @@ public final class Variable {
 
     /// Clears the accumulated gradient.
     public func zeroGradient() { gradient = nil }
+
+    /// Freezes (`false`) or unfreezes (`true`) a leaf. Ops recorded while a parameter is frozen treat it as a
+    /// constant, so back-propagation neither computes nor accumulates its gradient: differentiating a trained
+    /// network with respect to its input only (inpainting) then skips every weight-gradient product.
+    public func setRequiresGradient(_ flag: Bool) {
+        precondition(isLeaf, "setRequiresGradient(_:) on a recorded (non-leaf) variable")
+        requiresGradient = flag
+    }
 
     /// Replaces a leaf's value with one of the same shape (loading weights, broadcasting parameters).
     public func assign(_ newValue: Tensor) throws {
