@@ -104,3 +104,27 @@ struct ContextInputTests {
         }
     }
 }
+
+@Suite("Estimator: extreme observations")
+struct ExtremeObservationTests {
+    /// Depths of 1e37 (an unphysical simulator corner) are finite but overflow Float once standardised and pushed
+    /// through the network: a typed error naming the row, never a trap inside the flow's kernels.
+    @Test("a finite but enormous x is a typed error, not a crash", arguments: FlowArchitecture.Kind.allCases)
+    func enormousX(_ kind: FlowArchitecture.Kind) throws {
+        let architecture = EstimatorArchitecture(thetaSupports: [.logit(low: 0, high: 1), .identity], xCount: 4,
+                                                 embedding: EmbeddingArchitecture(kind: .mlp, hiddenWidths: [8], outputCount: 4),
+                                                 flowKind: kind, transforms: 2, hiddenWidths: [8, 8], bins: 4)
+        let estimator = try NeuralPosteriorEstimator(
+            architecture: architecture,
+            standardization: Standardization(xMean: [0, 0, 0, 0], xScale: [1e-4, 1e-4, 1e-4, 1e-4], thetaMean: [0, 0], thetaScale: [1, 1]),
+            stream: RandomStream(seed: 1))
+        var x = Tensor.zeros([3, 4])
+        x[1, 2] = 1e37
+        #expect(throws: EstimatorError.inputOverflow(row: 1)) {
+            _ = try estimator.sample(given: x, count: 10, stream: RandomStream(seed: 2))
+        }
+        #expect(throws: EstimatorError.inputOverflow(row: 1)) {
+            _ = try estimator.logProbability(of: Tensor.zeros([3, 2]) + 0.5, given: x)
+        }
+    }
+}

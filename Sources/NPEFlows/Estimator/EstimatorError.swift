@@ -16,6 +16,8 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case contextMismatch(expected: Int, got: Int)
     /// A context value outside its transform's domain (e.g. a non-positive value fed through `log`).
     case invalidContext(row: Int, column: Int, value: Float)
+    /// An observation so far outside the training data that the network overflows Float on it (row `row`).
+    case inputOverflow(row: Int)
     /// An architecture that does not describe a buildable network.
     case invalidArchitecture(String)
     /// A saved dictionary that lacks a standardisation tensor or has one of the wrong size.
@@ -37,6 +39,8 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
             return "context: this estimator takes \(expected) context input(s) per row, got \(got)"
         case let .invalidContext(row, column, value):
             return "context: row \(row), column \(column) = \(value) is outside its transform's domain (log needs > 0)"
+        case let .inputOverflow(row):
+            return "x: row \(row) lies so far outside the training data that the network overflows on it"
         case let .invalidArchitecture(why): return "invalid estimator architecture: \(why)"
         case let .invalidStandardization(why): return "invalid standardization: \(why)"
         }

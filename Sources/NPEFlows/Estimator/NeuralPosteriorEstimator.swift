@@ -160,6 +160,11 @@ public final class NeuralPosteriorEstimator: Module {
     /// The flow's context `[n, C]`: the embedding of x̃ (and σ̃), followed by the standardised context inputs.
     func flowContext(x: Tensor, sigma: Tensor?, context: Tensor?) throws -> Variable {
         let embedded = try embedding(Variable(networkInput(x: x, sigma: sigma)))
+        // Finite but extreme inputs (a spectrum 1e30 standard deviations from the training data) overflow Float
+        // inside the network; a NaN context would then reach the flow's kernels. Refuse the row instead.
+        if let index = embedded.value.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw EstimatorError.inputOverflow(row: index / max(embedded.value.shape.last ?? 1, 1))
+        }
         let a = architecture.contextCount
         guard a > 0 else {
             if let context, context.rank == 2, context.shape[1] > 0 { throw EstimatorError.contextMismatch(expected: 0, got: context.shape[1]) }
