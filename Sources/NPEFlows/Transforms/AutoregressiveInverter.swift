@@ -76,6 +76,7 @@ struct AutoregressiveInverter<Univariate: ElementwiseTransform>: TransformInvert
         var x = [Float](repeating: 0, count: n * d)
         var logAbsDet = [Float](repeating: 0, count: n)
         var parameters = [Float](repeating: 0, count: n * p)
+        var column = [Float](repeating: 0, count: n), logDerivatives = [Float](repeating: 0, count: n)
         let outputWidth = d * p, last = widths.count - 1
 
         y.scalars.withUnsafeBufferPointer { ys in
@@ -112,10 +113,15 @@ struct AutoregressiveInverter<Univariate: ElementwiseTransform>: TransformInvert
                                 into: ps.baseAddress!, ldc: p, m: n, n: p, k: prefix, accumulate: true)
                         }
                     }
+                    // Column i of y in, column i of x out, through one batched call.
+                    for r in 0..<n { column[r] = ys[r * d + i] }
+                    column.withUnsafeMutableBufferPointer { c in
+                        univariate.inverse(count: n, y: c.baseAddress!, parameters: ps.baseAddress!, x: c.baseAddress!,
+                                           logDerivative: &logDerivatives)
+                    }
                     for r in 0..<n {
-                        let (value, logDerivative) = univariate.inverse(ys[r * d + i], ps.baseAddress! + r * p)
-                        x[r * d + i] = value
-                        logAbsDet[r] += logDerivative
+                        x[r * d + i] = column[r]
+                        logAbsDet[r] += logDerivatives[r]
                     }
                 }
                 // x_i is known: add its share to the first-layer units of higher degree (rank-1 update).
