@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
         .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
+        .library(name: "NPEModels", targets: ["NPEModels"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
     ],
@@ -53,7 +54,10 @@ let package = Package(
         .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
         .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
-        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry"], swiftSettings: swiftSettings),
+        // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
+        // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
+        .target(name: "NPEModels", dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPEData"], swiftSettings: swiftSettings),
+        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -81,6 +85,7 @@ let package = Package(
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
         .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPETestSupport"]),
+        .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),

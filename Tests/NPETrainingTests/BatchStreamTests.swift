@@ -112,7 +112,7 @@ func workerSlicesTileTheGlobalBatch(workers: Int) throws {
 @Test func noiseIsAFunctionOfEpochAndRowOnly() throws {
     let data = try EncodedRowDataset()
     let split = DataSplit(seed: 1, validationFraction: 0)
-    let noise = NoiseAugmentation(sigma: [0.5, 1, 2], scaleRange: 0.5...2, seed: 77)
+    let noise = try NoiseAugmentation(sigma: [0.5, 1, 2], scaleRange: 0.5...2, seed: 77)
     let a = try allBatches(EpochBatchStream(reader: data.reader, split: split, part: .training, epoch: 0, seed: 1, batchSize: 40))
     let b = try allBatches(EpochBatchStream(reader: data.reader, split: split, part: .training, epoch: 0, seed: 2, batchSize: 17))
     func noisyByRow(_ batches: [TrainingBatch], epoch: Int) throws -> [Int: [Float]] {
@@ -140,8 +140,8 @@ func workerSlicesTileTheGlobalBatch(workers: Int) throws {
         #expect(abs(sd / [0.5, 1, 2][j] - 1) < 0.03)
         #expect(sigma[0, j] == [0.5, 1, 2][j])
     }
-    let scaled = NoiseAugmentation(sigma: [1], scaleRange: 0.5...2, seed: 1)
-    let scales = (0..<5000).map { scaled.scale(row: $0, epoch: 0) }
+    let scaled = try NoiseAugmentation(sigma: [1], scaleRange: 0.5...2, seed: 1)
+    let scales = (0..<5000).map { scaled.noise.scale(row: $0, epoch: 0, seed: scaled.seed) }
     #expect(scales.allSatisfy { (0.5...2).contains($0) })
     // log s is uniform on [log 0.5, log 2]: its mean is 0 (sd of the mean 0.4/√5000 = 0.0057).
     #expect(abs(scales.map { Foundation.log(Double($0)) }.reduce(0, +) / 5000) < 0.03)

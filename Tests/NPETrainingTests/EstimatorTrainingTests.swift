@@ -53,7 +53,7 @@ import Testing
     options.validationFraction = 0.1
     options.seed = 5
     let result = try Trainer(model: estimator, options: options, reader: reader,
-                             noise: NoiseAugmentation(sigma: sigma, seed: 9)).run()
+                             noise: try NoiseAugmentation(sigma: sigma, seed: 9)).run()
     #expect(result.bestValidationLoss < result.history[0].validationLoss)
 
     // Three fresh observations: the posterior mean of 4000 samples against the exact posterior. The exact

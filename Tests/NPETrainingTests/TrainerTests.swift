@@ -58,7 +58,7 @@ private func options(epochs: Int) -> TrainingOptions {
 @Test func validationLossFallsWellBelowItsStart() throws {
     let data = try RegressionDataset()
     let model = try Regressor(seed: 1)
-    let noise = NoiseAugmentation(sigma: [0.02, 0.02, 0.02], seed: 3)
+    let noise = try NoiseAugmentation(sigma: [0.02, 0.02, 0.02], seed: 3)
     let trainer = Trainer(model: model, options: options(epochs: 15), reader: data.reader, noise: noise)
     let result = try trainer.run()
     let first = result.history.first!.validationLoss, best = result.bestValidationLoss
@@ -70,7 +70,7 @@ private func options(epochs: Int) -> TrainingOptions {
 
 @Test func resumeAfterInterruptionEqualsAnUninterruptedRun() throws {
     let data = try RegressionDataset()
-    let noise = NoiseAugmentation(sigma: [0.05, 0.05, 0.05], scaleRange: 0.5...2, seed: 3)
+    let noise = try NoiseAugmentation(sigma: [0.05, 0.05, 0.05], scaleRange: 0.5...2, seed: 3)
     var o = options(epochs: 6)
     o.schedule = .plateau(factor: 0.5, patience: 1, minimum: 1e-5)
 
@@ -142,7 +142,7 @@ private func options(epochs: Int) -> TrainingOptions {
 @Test("2 and 3 thread workers follow the single-worker loss trajectory", arguments: [2, 3])
 func threadWorkersMatchOneWorker(workers: Int) throws {
     let data = try RegressionDataset(rows: 800)
-    let noise = NoiseAugmentation(sigma: [0.05, 0.05, 0.05], seed: 3)
+    let noise = try NoiseAugmentation(sigma: [0.05, 0.05, 0.05], seed: 3)
     let single = try Trainer(model: try Regressor(seed: 4), options: options(epochs: 4), reader: data.reader, noise: noise).run()
     let group = try ThreadCommunicatorGroup(size: workers)
     let results = try group.run { communicator in

@@ -12,6 +12,10 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case thetaOutsideSupport(row: Int, column: Int, value: Float)
     /// σ given to an estimator without a noise-level input, or missing for one that has it.
     case noiseLevelMismatch(expected: Bool)
+    /// A context matrix of the wrong width, or context given to (missing from) a model without (with) context inputs.
+    case contextMismatch(expected: Int, got: Int)
+    /// A context value outside its transform's domain (e.g. a non-positive value fed through `log`).
+    case invalidContext(row: Int, column: Int, value: Float)
     /// An architecture that does not describe a buildable network.
     case invalidArchitecture(String)
     /// A saved dictionary that lacks a standardisation tensor or has one of the wrong size.
@@ -29,6 +33,10 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
         case let .noiseLevelMismatch(expected):
             return expected ? "this estimator takes the noise level sigma as an input; none was given"
                 : "this estimator has no noise-level input; sigma must be nil"
+        case let .contextMismatch(expected, got):
+            return "context: this estimator takes \(expected) context input(s) per row, got \(got)"
+        case let .invalidContext(row, column, value):
+            return "context: row \(row), column \(column) = \(value) is outside its transform's domain (log needs > 0)"
         case let .invalidArchitecture(why): return "invalid estimator architecture: \(why)"
         case let .invalidStandardization(why): return "invalid standardization: \(why)"
         }

@@ -5,7 +5,8 @@ import NPETensor
 /// The amortised posterior q(θ | x) of neural posterior estimation: an embedding network, a conditional flow on
 /// the standardised unconstrained parameters, and the maps back to θ's support.
 ///
-/// Density, for θ inside its support (u = T(θ) elementwise, ũ = (u − μᵤ)/sᵤ, c = embed(x̃[, σ̃])):
+/// Density, for θ inside its support (u = T(θ) elementwise, ũ = (u − μᵤ)/sᵤ, c = [embed(x̃[, σ̃]), c̃ₐ] where c̃ₐ
+/// are the standardised auxiliary context inputs, see ``ContextTransform``):
 ///
 ///   log q(θ | x) = log q_flow(ũ | c) − Σ_d log s_{u,d} + Σ_d log T_d′(θ_d),
 ///
@@ -13,7 +14,7 @@ import NPETensor
 /// which is minimised when q(θ | x) = p(θ | x) (Papamakarios & Murray 2016, arXiv:1605.06376; Greenberg, Nonnenmacher
 /// & Macke 2019, arXiv:1905.07488).
 ///
-/// Bad input: a θ, x or σ of the wrong width, a NaN or infinity anywhere, a non-positive σ, or σ given to a
+/// Bad input: a θ, x, σ or context of the wrong width, a NaN or infinity anywhere, a non-positive σ, or σ given to a
 /// model without a noise-level input (or missing from one with it) throws ``EstimatorError``. A θ outside the
 /// prior's support has log q = −∞ in ``logProbability(of:given:sigma:)`` (it is impossible under q, since
 /// samples never leave the support); in ``loss(theta:x:sigma:)`` it is an error, because training data must
@@ -30,9 +31,7 @@ public final class NeuralPosteriorEstimator: Module {
     /// A fresh estimator, weights initialised from `stream`.
     public init(architecture: EstimatorArchitecture, standardization: Standardization, stream: RandomStream) throws {
         try architecture.validate()
-        guard standardization.thetaMean.count == architecture.thetaCount, standardization.xMean.count == architecture.xCount else {
-            throw EstimatorError.invalidStandardization("sizes disagree with D = \(architecture.thetaCount), M = \(architecture.xCount)")
-        }
+        try Self.checkSizes(standardization, architecture)
         self.architecture = architecture
         self.standardization = standardization
         embedding = try architecture.embedding.makeNetwork(inputCount: architecture.xCount,
@@ -42,7 +41,8 @@ public final class NeuralPosteriorEstimator: Module {
 
     /// Rebuilds a saved estimator.
     public convenience init(architecture: EstimatorArchitecture, tensors: [String: Tensor]) throws {
-        let standardization = try Standardization(tensors: tensors, thetaCount: architecture.thetaCount, xCount: architecture.xCount)
+        let standardization = try Standardization(tensors: tensors, thetaCount: architecture.thetaCount, xCount: architecture.xCount,
+                                                  contextCount: architecture.contextCount)
         try self.init(architecture: architecture, standardization: standardization, stream: RandomStream(seed: 0))
         try load(tensors.filter { !$0.key.hasPrefix("standardization.") })
     }
@@ -58,24 +58,31 @@ public final class NeuralPosteriorEstimator: Module {
 
     /// Replaces the standardisation (the trainer sets it from the training set before the first step).
     public func setStandardization(_ new: Standardization) throws {
-        guard new.thetaMean.count == architecture.thetaCount, new.xMean.count == architecture.xCount else {
-            throw EstimatorError.invalidStandardization("sizes disagree with D = \(architecture.thetaCount), M = \(architecture.xCount)")
-        }
+        try Self.checkSizes(new, architecture)
         standardization = new
+    }
+
+    static func checkSizes(_ standardization: Standardization, _ architecture: EstimatorArchitecture) throws {
+        guard standardization.thetaMean.count == architecture.thetaCount, standardization.xMean.count == architecture.xCount,
+              standardization.contextMean.count == architecture.contextCount else {
+            throw EstimatorError.invalidStandardization(
+                "sizes disagree with D = \(architecture.thetaCount), M = \(architecture.xCount), A = \(architecture.contextCount)")
+        }
     }
 
     // MARK: Density and loss
 
-    /// −mean log q(θ | x) over the batch, recorded for backpropagation. θ `[n, D]`, x and σ `[n, M]`.
-    public func loss(theta: Tensor, x: Tensor, sigma: Tensor? = nil) throws -> Variable {
+    /// −mean log q(θ | x) over the batch, recorded for backpropagation. θ `[n, D]`, x and σ `[n, M]`, context
+    /// `[n, A]` (required exactly when the architecture has context inputs).
+    public func loss(theta: Tensor, x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Variable {
         let (u, logDerivative) = try Self.unconstrained(theta, supports: architecture.thetaSupports, argument: "theta")
-        let logq = try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma)
+        let logq = try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma, context: context)
         return try -logq.mean()
     }
 
-    /// log q(θ | x) `[n]`, gradient-free. x (and σ) have n rows, or one row shared by every θ. Rows with θ
+    /// log q(θ | x) `[n]`, gradient-free. x (and σ, context) have n rows, or one row shared by every θ. Rows with θ
     /// outside the support get −∞.
-    public func logProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil) throws -> Tensor {
+    public func logProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Tensor {
         try Self.checkMatrix(theta, width: architecture.thetaCount, argument: "theta")
         let n = theta.shape[0], d = architecture.thetaCount
         let inside = (0..<n).map { r in (0..<d).allSatisfy { architecture.thetaSupports[$0].contains(Double(theta[r, $0])) } }
@@ -84,23 +91,25 @@ public final class NeuralPosteriorEstimator: Module {
         for r in 0..<n where !inside[r] {
             for j in 0..<d { valid[r, j] = architecture.thetaSupports[j].inverse(0).theta }
         }
-        var xs = x, ss = sigma
+        var xs = x, ss = sigma, cs = context
         if x.rank == 2, x.shape[0] == 1, n != 1 {
-            xs = try x.gatherRows(Array(repeating: 0, count: n))
-            ss = try sigma.map { try $0.gatherRows(Array(repeating: 0, count: n)) }
+            let shared = Array(repeating: 0, count: n)
+            xs = try x.gatherRows(shared)
+            ss = try sigma.map { try $0.gatherRows(shared) }
+            cs = try context.map { try $0.rank == 2 && $0.shape[0] == 1 ? $0.gatherRows(shared) : $0 }
         }
         let (u, logDerivative) = try Self.unconstrained(valid, supports: architecture.thetaSupports, argument: "theta")
         var result = try withoutGradient {
-            try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: xs, sigma: ss).value
+            try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: xs, sigma: ss, context: cs).value
         }
         for r in 0..<n where !inside[r] { result[scalarAt: r] = -.infinity }
         return result
     }
 
-    func recordedLogProbability(unconstrained u: Tensor, logDerivative: [Float], x: Tensor, sigma: Tensor?) throws -> Variable {
+    func recordedLogProbability(unconstrained u: Tensor, logDerivative: [Float], x: Tensor, sigma: Tensor?, context auxiliary: Tensor?) throws -> Variable {
         let n = u.shape[0], d = architecture.thetaCount
         guard x.rank == 2, x.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "x", expected: n, got: x.shape.first ?? 0) }
-        let context = try embedding(Variable(networkInput(x: x, sigma: sigma)))
+        let context = try flowContext(x: x, sigma: sigma, context: auxiliary)
         var standardized = u
         var constant = [Float](repeating: 0, count: n)
         let logScale = standardization.thetaScale.reduce(Float(0)) { $0 + logf($1) }
@@ -119,13 +128,13 @@ public final class NeuralPosteriorEstimator: Module {
     /// S samples of θ for each of T observations, with their log q, in one call (no gradients recorded).
     /// Samples lie strictly inside θ's support by construction.
     ///
-    /// - Parameters: x and σ `[T, M]`; `workers` threads share the sample grid (see
+    /// - Parameters: x and σ `[T, M]`, context `[T, A]`; `workers` threads share the sample grid (see
     ///   ``ConditionalFlow/sample(given:count:stream:chunkRows:workers:)``).
     /// - Returns: θ `[T, S, D]` and log q(θ | x) `[T, S]`.
-    public func sample(given x: Tensor, sigma: Tensor? = nil, count: Int, stream: RandomStream, workers: Int = 1)
-        throws -> (theta: Tensor, logProbability: Tensor)
+    public func sample(given x: Tensor, sigma: Tensor? = nil, context auxiliary: Tensor? = nil, count: Int, stream: RandomStream,
+                       workers: Int = 1) throws -> (theta: Tensor, logProbability: Tensor)
     {
-        let context = try withoutGradient { try embedding(Variable(networkInput(x: x, sigma: sigma))).value }
+        let context = try withoutGradient { try flowContext(x: x, sigma: sigma, context: auxiliary).value }
         var (samples, logq) = try flow.sample(given: context, count: count, stream: stream, workers: workers)
         let d = architecture.thetaCount, rows = logq.count
         let logScale = standardization.thetaScale.reduce(Float(0)) { $0 + logf($1) }
@@ -147,6 +156,40 @@ public final class NeuralPosteriorEstimator: Module {
     }
 
     // MARK: Input preparation and checks
+
+    /// The flow's context `[n, C]`: the embedding of x̃ (and σ̃), followed by the standardised context inputs.
+    func flowContext(x: Tensor, sigma: Tensor?, context: Tensor?) throws -> Variable {
+        let embedded = try embedding(Variable(networkInput(x: x, sigma: sigma)))
+        let a = architecture.contextCount
+        guard a > 0 else {
+            if let context, context.rank == 2, context.shape[1] > 0 { throw EstimatorError.contextMismatch(expected: 0, got: context.shape[1]) }
+            return embedded
+        }
+        guard let context else { throw EstimatorError.contextMismatch(expected: a, got: 0) }
+        guard context.rank == 2, context.shape[1] == a else { throw EstimatorError.contextMismatch(expected: a, got: context.shape.last ?? 0) }
+        let n = x.shape[0]
+        guard context.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "context", expected: n, got: context.shape[0]) }
+        var mapped = try Self.transformedContext(context, transforms: architecture.contextTransforms)
+        for r in 0..<n {
+            for j in 0..<a { mapped[r, j] = (mapped[r, j] - standardization.contextMean[j]) / standardization.contextScale[j] }
+        }
+        return try Variable.concatenateColumns([embedded, Variable(mapped)])
+    }
+
+    /// Context `[n, A]` mapped column by column; throws for a non-finite value or one outside a transform's domain.
+    static func transformedContext(_ context: Tensor, transforms: [ContextTransform]) throws -> Tensor {
+        try checkMatrix(context, width: transforms.count, argument: "context")
+        var mapped = context
+        for r in 0..<context.shape[0] {
+            for j in 0..<transforms.count {
+                guard let value = transforms[j].apply(context[r, j]) else {
+                    throw EstimatorError.invalidContext(row: r, column: j, value: context[r, j])
+                }
+                mapped[r, j] = value
+            }
+        }
+        return mapped
+    }
 
     /// The embedding's input `[n, M·channels]`: x̃ and, with a noise-level input, σ/sₓ interleaved per bin.
     func networkInput(x: Tensor, sigma: Tensor?) throws -> Tensor {

@@ -1,60 +1,43 @@
 import Foundation
+import NPEModels
 import NPETensor
 
-/// Fresh Gaussian noise on noise-free training spectra, drawn anew every epoch.
+/// Fresh Gaussian noise on noise-free training spectra, drawn anew every epoch from a declared ``TrainingNoise``.
 ///
-/// Row r in epoch e receives x̃ᵣⱼ = xᵣⱼ + s·σⱼ·εᵣⱼ with εᵣⱼ = draw (r·M + j) of the Philox stream (seed, e). The
-/// noise is a pure function of (seed, epoch, row): the same whatever batch or worker the row lands in, so training
-/// is reproducible at any worker count.
-///
-/// With noise-level conditioning (Gebhard et al. 2025), each row's σ is also scaled by a factor s drawn
-/// log-uniformly from `scaleRange` (its own stream), and the network is shown s·σ beside x̃, so one model learns
-/// across signal-to-noise and inference can pass each target's own σ.
+/// Row r in epoch e receives x̃ᵣ = xᵣ + σᵣₑ ⊙ εᵣₑ, with σᵣₑ and εᵣₑ pure functions of (seed, epoch, row) (see
+/// ``TrainingNoise``): the same whatever batch or worker the row lands in, so training is reproducible at any
+/// worker count. With noise-level conditioning the network is shown σᵣₑ beside x̃ᵣ.
 public struct NoiseAugmentation: Sendable, Equatable {
-    /// Per-bin 1σ, in the units of x (length M).
-    public var sigma: [Float]
-    /// Log-uniform range of the per-row σ scale; nil means s = 1 for every row.
-    public var scaleRange: ClosedRange<Float>?
+    public var noise: TrainingNoise
     public var seed: UInt64
 
-    public init(sigma: [Float], scaleRange: ClosedRange<Float>? = nil, seed: UInt64) {
-        self.sigma = sigma
-        self.scaleRange = scaleRange
+    public init(noise: TrainingNoise, seed: UInt64) {
+        self.noise = noise
         self.seed = seed
     }
 
-    /// The σ scale of `row` in `epoch`.
-    public func scale(row: Int, epoch: Int) -> Float {
-        guard let range = scaleRange else { return 1 }
-        let u = RandomStream(seed: seed, stream: 0x5CA1E).child(UInt64(epoch)).uniformDouble(UInt64(row))
-        let low = Double(range.lowerBound).logValue, high = Double(range.upperBound).logValue
-        return Float((low + u * (high - low)).expValue)
+    /// One fixed σ row (length M), optionally scaled per row by a log-uniform factor from `scaleRange`.
+    public init(sigma: [Float], scaleRange: ClosedRange<Float>? = nil, seed: UInt64) throws {
+        self.init(noise: try TrainingNoise(sigmaRows: [sigma], scaleRange: scaleRange, source: "fixed per-bin sigma"), seed: seed)
     }
 
     /// Returns (noisy x, per-row σ actually used) for a batch, in epoch `epoch`. Both `[n, M]`.
     public func apply(to batch: TrainingBatch, epoch: Int) throws -> (x: Tensor, sigma: Tensor) {
-        let m = sigma.count
+        let m = noise.binCount
         guard batch.x.columnCount == m else {
             throw TensorError.shapeMismatch(op: "noise augmentation (x vs sigma)", lhs: batch.x.shape, rhs: [m])
         }
-        let stream = RandomStream(seed: seed, stream: 0x9015E).child(UInt64(epoch))
-        var noisy = batch.x
-        var sigmas = Tensor.zeros(batch.x.shape)
-        var epsilon = [Float](repeating: 0, count: m)
-        for (k, row) in batch.rows.enumerated() {
-            let s = scale(row: row, epoch: epoch)
-            epsilon.withUnsafeMutableBufferPointer { stream.fillNormal($0, startingAt: UInt64(row) * UInt64(m)) }
+        var noisy = batch.x.scalars
+        var sigmas = [Float](repeating: 0, count: noisy.count)
+        var row = [Float](repeating: 0, count: m)
+        for (k, datasetRow) in batch.rows.enumerated() {
+            for j in 0..<m { row[j] = noisy[k * m + j] }
+            let sigma = noise.perturb(&row, row: datasetRow, epoch: epoch, seed: seed)
             for j in 0..<m {
-                let sj = s * sigma[j]
-                sigmas[k, j] = sj
-                noisy[k, j] += sj * epsilon[j]
+                noisy[k * m + j] = row[j]
+                sigmas[k * m + j] = sigma[j]
             }
         }
-        return (noisy, sigmas)
+        return (try Tensor(shape: batch.x.shape, scalars: noisy), try Tensor(shape: batch.x.shape, scalars: sigmas))
     }
-}
-
-private extension Double {
-    var logValue: Double { Foundation.log(self) }
-    var expValue: Double { Foundation.exp(self) }
 }

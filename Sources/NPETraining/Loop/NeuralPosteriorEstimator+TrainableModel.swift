@@ -5,7 +5,8 @@ import NPETensor
 /// mean loss times the slice size (see ``TrainableModel`` for why sums, not means).
 extension NeuralPosteriorEstimator: TrainableModel {
     public func summedLoss(_ inputs: TrainingInputs) throws -> Variable {
-        try loss(theta: inputs.theta, x: inputs.x, sigma: architecture.noiseLevelInput ? inputs.sigma : nil)
+        try loss(theta: inputs.theta, x: inputs.x, sigma: architecture.noiseLevelInput ? inputs.sigma : nil,
+                 context: architecture.contextCount > 0 ? inputs.context : nil)
             * Float(inputs.theta.rowCount)
     }
 }
