@@ -16,8 +16,16 @@ struct LaneBin {
 }
 
 extension RationalQuadraticSpline {
+    /// Lane vectors of scratch ``locate(_:alongY:_:stride:shares:)`` needs: the P parameters' softmaxes and
+    /// logits, then per bin its left edges along x and y and the softmax shares before it along x and y.
+    var scratchCount: Int { parameterCount + 4 * bins }
+
     /// Softmaxes of the width and height logits into `shares[0 ..< K]` and `shares[K ..< 2K]`, the raw knot-slope
     /// logits into `shares[2K ..< 3K − 1]`, then the bin of `value` along x (`alongY == false`) or along y.
+    ///
+    /// The scan over the bins only accumulates and stores the edges and moves each lane's bin index; the bin's
+    /// quantities are then read per lane from the stored tables (eight loads each), which is cheaper than carrying
+    /// every quantity through masked replacement at every bin.
     @inline(__always)
     func locate(_ value: Lanes, alongY: Bool, _ p: UnsafePointer<Float>, stride: Int,
                 shares: UnsafeMutablePointer<Lanes>) -> LaneBin {
@@ -39,43 +47,56 @@ extension RationalQuadraticSpline {
 
         let span = 2 * bound
         let scaleW = 1 - Float(k) * minimumBinWidth, scaleH = 1 - Float(k) * minimumBinHeight
-        let lowest = Lanes(repeating: -bound), shift = Lanes(repeating: derivativeShift)
-        var edgeX = lowest, edgeY = lowest, beforeW = Lanes(), beforeH = Lanes()
-        var bin = LaneBin(index: Lanes(), left: lowest, width: Lanes(), bottom: lowest, height: Lanes(),
-                          leftSlope: Lanes(), rightSlope: Lanes(), leftSlopeArgument: shift,
-                          rightSlopeArgument: k > 1 ? shares[2 * k] + shift : shift,
-                          widthShare: shares[0], heightShare: shares[k], widthShareBefore: Lanes(), heightShareBefore: Lanes())
+        let edgesX = shares + parameterCount, edgesY = edgesX + k, beforeW = edgesY + k, beforeH = beforeW + k
+        var edgeX = Lanes(repeating: -bound), edgeY = edgeX, cumulativeW = Lanes(), cumulativeH = Lanes()
+        var index = Lanes()
         for j in 0..<k {
-            let sw = shares[j], sh = shares[k + j]
-            let w = span * (minimumBinWidth + scaleW * sw), h = span * (minimumBinHeight + scaleH * sh)
-            if j == 0 {
-                bin.width = w
-                bin.height = h
-            } else {
+            if j > 0 {
                 let reached = alongY ? value .>= edgeY : value .>= edgeX
-                bin.index.replace(with: Lanes(repeating: Float(j)), where: reached)
-                bin.left.replace(with: edgeX, where: reached)
-                bin.width.replace(with: w, where: reached)
-                bin.bottom.replace(with: edgeY, where: reached)
-                bin.height.replace(with: h, where: reached)
-                bin.widthShare.replace(with: sw, where: reached)
-                bin.heightShare.replace(with: sh, where: reached)
-                bin.widthShareBefore.replace(with: beforeW, where: reached)
-                bin.heightShareBefore.replace(with: beforeH, where: reached)
-                bin.leftSlopeArgument.replace(with: shares[2 * k + j - 1] + shift, where: reached)
-                if j + 1 < k { bin.rightSlopeArgument.replace(with: shares[2 * k + j] + shift, where: reached) }
+                index.replace(with: Lanes(repeating: Float(j)), where: reached)
             }
-            edgeX += w
-            edgeY += h
-            beforeW += sw
-            beforeH += sh
+            edgesX[j] = edgeX
+            edgesY[j] = edgeY
+            beforeW[j] = cumulativeW
+            beforeH[j] = cumulativeH
+            let sw = shares[j], sh = shares[k + j]
+            edgeX += span * (minimumBinWidth + scaleW * sw)
+            edgeY += span * (minimumBinHeight + scaleH * sh)
+            cumulativeW += sw
+            cumulativeH += sh
         }
+        var rows = SIMD8<Int>(), below = SIMD8<Int>(), above = SIMD8<Int>()
+        for lane in 0..<Lanes.scalarCount {
+            rows[lane] = Int(index[lane])
+            below[lane] = max(rows[lane] - 1, 0)  // logit of knot k (k ≥ 1; bin 0's left slope is fixed)
+            above[lane] = min(rows[lane], k - 2)  // logit of knot k + 1 (k ≤ K − 2; the last bin's is fixed)
+        }
+        let widthShare = pick(shares, rows), heightShare = pick(shares + k, rows)
+        let shift = Lanes(repeating: derivativeShift)
+        let leftSlopeArgument = k > 1 ? pick(shares + 2 * k, below) + shift : shift
+        let rightSlopeArgument = k > 1 ? pick(shares + 2 * k, above) + shift : shift
         // δ₀ = δ_K = 1 (the identity tails' slope); interior knots m_δ + softplus(u_δ + c).
         let one = Lanes(repeating: 1)
-        bin.leftSlope = (minimumDerivative + softplus(bin.leftSlopeArgument)).replacing(with: one, where: bin.index .== 0)
-        bin.rightSlope = (minimumDerivative + softplus(bin.rightSlopeArgument))
-            .replacing(with: one, where: bin.index .== Lanes(repeating: Float(k - 1)))
-        return bin
+        return LaneBin(
+            index: index, left: pick(edgesX, rows), width: span * (minimumBinWidth + scaleW * widthShare),
+            bottom: pick(edgesY, rows), height: span * (minimumBinHeight + scaleH * heightShare),
+            leftSlope: (minimumDerivative + softplus(leftSlopeArgument)).replacing(with: one, where: index .== 0),
+            rightSlope: (minimumDerivative + softplus(rightSlopeArgument))
+                .replacing(with: one, where: index .== Lanes(repeating: Float(k - 1))),
+            leftSlopeArgument: leftSlopeArgument, rightSlopeArgument: rightSlopeArgument,
+            widthShare: widthShare, heightShare: heightShare,
+            widthShareBefore: pick(beforeW, rows), heightShareBefore: pick(beforeH, rows))
+    }
+
+    /// `table[rows[lane]][lane]` for each lane: a per-lane lookup in a column of lane vectors.
+    @inline(__always)
+    func pick(_ table: UnsafePointer<Lanes>, _ rows: SIMD8<Int>) -> Lanes {
+        let raw = UnsafeRawPointer(table)
+        var result = Lanes()
+        for lane in 0..<Lanes.scalarCount {
+            result[lane] = raw.load(fromByteOffset: (rows[lane] * Lanes.scalarCount + lane) * 4, as: Float.self)
+        }
+        return result
     }
 
     /// g at ξ inside `bin`, and log g′ (one logarithm: log[(s/den)² a]).

@@ -96,8 +96,8 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
     }
 
     /// Runs `body` for each group of up to eight consecutive elements with the group's inputs in lanes, a pointer
-    /// to lane 0's parameters and the stride between lanes' parameters, and P lane vectors of scratch. A partial
-    /// last group gets its inputs and parameters copied into zero-padded lanes (zero parameters are the identity
+    /// to lane 0's parameters, the stride between lanes' parameters, and the kernels' scratch lane vectors (after
+    /// the backward kernel the first P hold the lanes' parameter gradients). A partial last group gets its inputs and parameters copied into zero-padded lanes (zero parameters are the identity
     /// map, so the padding computes harmless values that are never stored).
     @inline(__always)
     func forEachGroup(
@@ -105,7 +105,7 @@ public struct RationalQuadraticSpline: ElementwiseTransform, Codable {
         _ body: (Range<Int>, Lanes, UnsafePointer<Float>, Int, UnsafeMutablePointer<Lanes>) -> Void
     ) {
         let p = parameterCount, width = Lanes.scalarCount
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: p) { shares in
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: scratchCount) { shares in
             var start = 0
             while start + width <= count {
                 body(start..<(start + width), Lanes(loading: input + start, count: width), parameters + start * p, p,
