@@ -3,10 +3,11 @@ import NPENN
 import NPETensor
 
 /// A minimal training loop for the tests (the real one is NPETraining's): Adam with a cosine schedule over
-/// shuffled minibatches. Returns the last epoch's mean loss.
+/// shuffled minibatches (with the per-bin noise level `sigma` `[n, M]` when the estimator takes it). Returns the
+/// mean loss of the last 50 steps.
 @discardableResult
-func train(_ estimator: NeuralPosteriorEstimator, theta: Tensor, x: Tensor, steps: Int, batch: Int = 256,
-           learningRate: Float = 2e-3, seed: UInt64 = 1) throws -> Float {
+func train(_ estimator: NeuralPosteriorEstimator, theta: Tensor, x: Tensor, sigma: Tensor? = nil, steps: Int,
+           batch: Int = 256, learningRate: Float = 2e-3, seed: UInt64 = 1) throws -> Float {
     let adam = Adam(parameters: estimator.parameters, learningRate: learningRate)
     let schedule = CosineSchedule(base: learningRate, minimum: learningRate * 0.02, totalSteps: steps, warmupSteps: 0)
     let n = theta.shape[0]
@@ -19,7 +20,7 @@ func train(_ estimator: NeuralPosteriorEstimator, theta: Tensor, x: Tensor, step
         let rows = Array(order[position..<(position + batch)])
         position += batch
         adam.zeroGradients()
-        let loss = try estimator.loss(theta: theta.gatherRows(rows), x: x.gatherRows(rows))
+        let loss = try estimator.loss(theta: theta.gatherRows(rows), x: x.gatherRows(rows), sigma: sigma?.gatherRows(rows))
         try loss.backward()
         clipGradientNorm(adam.parameters, maxNorm: 5)
         adam.learningRate = schedule.learningRate(atStep: step)

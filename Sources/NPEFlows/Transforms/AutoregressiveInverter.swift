@@ -58,80 +58,86 @@ struct AutoregressiveInverter<Univariate: ElementwiseTransform>: TransformInvert
         guard y.rank == 2, y.shape[1] == d else {
             throw TensorError.shapeMismatch(op: "AutoregressiveTransform inverse", lhs: y.shape, rhs: [n, d])
         }
-        // Hidden activations, each layer pre-filled with its bias (the first with the context term).
-        var hidden: [[Float]] = widths.map { [Float](repeating: 0, count: n * $0) }
-        let h1 = widths[0]
-        contextTerm.withUnsafeBufferPointer { term in
-            hidden[0].withUnsafeMutableBufferPointer { a in
-                for r in 0..<n {
-                    let source = term.baseAddress! + ((firstRow + r) / repeats) * h1
-                    (a.baseAddress! + r * h1).update(from: source, count: h1)
-                }
-            }
-        }
-        for l in 1..<widths.count {
-            let width = widths[l]
-            for r in 0..<n { for k in 0..<width { hidden[l][r * width + k] = biases[l][k] } }
-        }
         var x = [Float](repeating: 0, count: n * d)
         var logAbsDet = [Float](repeating: 0, count: n)
-        var parameters = [Float](repeating: 0, count: n * p)
-        let outputWidth = d * p, last = widths.count - 1
-
-        y.scalars.withUnsafeBufferPointer { ys in
-            for i in 0..<d {
-                // Units of degree i: first layer already holds all their inputs; activate them.
-                hidden[0].withUnsafeMutableBufferPointer {
-                    activation.apply($0.baseAddress!, rows: n, stride: h1, columns: blocks[0][i])
-                }
-                for l in 1..<widths.count {
-                    let block = blocks[l][i], prefix = blocks[l - 1][i].upperBound
-                    guard !block.isEmpty else { continue }
-                    let below = hidden[l - 1]
-                    below.withUnsafeBufferPointer { a in
-                        weights[l].withUnsafeBufferPointer { w in
-                            hidden[l].withUnsafeMutableBufferPointer { out in
-                                BLAS.multiply(
-                                    a.baseAddress!, lda: widths[l - 1], w.baseAddress! + block.lowerBound, ldb: widths[l],
-                                    into: out.baseAddress! + block.lowerBound, ldc: widths[l],
-                                    m: n, n: block.count, k: prefix, accumulate: true)
-                                activation.apply(out.baseAddress!, rows: n, stride: widths[l], columns: block)
-                            }
-                        }
-                    }
-                }
-                // The P outputs of dimension i from the units of degree ≤ i of the last hidden layer.
-                let prefix = blocks[last][i].upperBound
-                parameters.withUnsafeMutableBufferPointer { ps in
-                    let bias = biases[last + 1]
-                    for r in 0..<n { for j in 0..<p { ps[r * p + j] = bias[i * p + j] } }
-                    hidden[last].withUnsafeBufferPointer { a in
-                        weights[last + 1].withUnsafeBufferPointer { w in
-                            BLAS.multiply(
-                                a.baseAddress!, lda: widths[last], w.baseAddress! + i * p, ldb: outputWidth,
-                                into: ps.baseAddress!, ldc: p, m: n, n: p, k: prefix, accumulate: true)
-                        }
-                    }
-                    for r in 0..<n {
-                        let (value, logDerivative) = univariate.inverse(ys[r * d + i], ps.baseAddress! + r * p)
-                        x[r * d + i] = value
-                        logAbsDet[r] += logDerivative
-                    }
-                }
-                // x_i is known: add its share to the first-layer units of higher degree (rank-1 update).
-                guard i + 1 < d else { continue }
-                let start = blocks[0][i].upperBound
-                weights[0].withUnsafeBufferPointer { w in
-                    hidden[0].withUnsafeMutableBufferPointer { a in
-                        let row = w.baseAddress! + i * h1
-                        for r in 0..<n {
-                            let value = x[r * d + i], target = a.baseAddress! + r * h1
-                            for k in start..<h1 { target[k] += value * row[k] }
-                        }
+        // One scratch block: the hidden layers' activations, the current dimension's parameters `[n, P]`, and a
+        // column of y/x and of log-derivatives. Raw pointers in the loops below: they run per element.
+        let layerStarts = widths.indices.map { l in n * widths[..<l].reduce(0, +) }
+        let hiddenCount = n * widths.reduce(0, +)
+        var scratch = [Float](repeating: 0, count: hiddenCount + n * p + 2 * n)
+        x.withUnsafeMutableBufferPointer { xBuffer in
+            logAbsDet.withUnsafeMutableBufferPointer { ldBuffer in
+                scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                    y.scalars.withUnsafeBufferPointer { ys in
+                        let hidden = layerStarts.map { scratchBuffer.baseAddress! + $0 }
+                        let parameters = scratchBuffer.baseAddress! + hiddenCount
+                        let column = parameters + n * p, logDerivatives = column + n
+                        sweep(ys.baseAddress!, n: n, firstRow: firstRow, repeats: repeats, hidden: hidden,
+                              parameters: parameters, column: column, logDerivatives: logDerivatives,
+                              x: xBuffer.baseAddress!, logAbsDet: ldBuffer.baseAddress!)
                     }
                 }
             }
         }
         return (try Tensor(shape: [n, d], scalars: x), try Tensor(shape: [n], scalars: logAbsDet))
+    }
+    /// The sweep over the dimensions (see the type's documentation), on caller-owned buffers.
+    private func sweep(
+        _ ys: UnsafePointer<Float>, n: Int, firstRow: Int, repeats: Int, hidden: [UnsafeMutablePointer<Float>],
+        parameters: UnsafeMutablePointer<Float>, column: UnsafeMutablePointer<Float>,
+        logDerivatives: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, logAbsDet: UnsafeMutablePointer<Float>
+    ) {
+        let d = featureCount, p = parameterCount, h1 = widths[0], outputWidth = d * p, last = widths.count - 1
+        // Hidden activations, each layer pre-filled with its bias (the first with the context term).
+        contextTerm.withUnsafeBufferPointer { term in
+            for r in 0..<n {
+                (hidden[0] + r * h1).update(from: term.baseAddress! + ((firstRow + r) / repeats) * h1, count: h1)
+            }
+        }
+        for l in 1..<widths.count {
+            biases[l].withUnsafeBufferPointer { bias in
+                for r in 0..<n { (hidden[l] + r * widths[l]).update(from: bias.baseAddress!, count: widths[l]) }
+            }
+        }
+        for i in 0..<d {
+            // Units of degree i: the first layer already holds all their inputs; activate them.
+            activation.apply(hidden[0], rows: n, stride: h1, columns: blocks[0][i])
+            for l in 1..<widths.count {
+                let block = blocks[l][i], prefix = blocks[l - 1][i].upperBound
+                guard !block.isEmpty else { continue }
+                weights[l].withUnsafeBufferPointer { w in
+                    BLAS.multiply(
+                        hidden[l - 1], lda: widths[l - 1], w.baseAddress! + block.lowerBound, ldb: widths[l],
+                        into: hidden[l] + block.lowerBound, ldc: widths[l], m: n, n: block.count, k: prefix, accumulate: true)
+                }
+                activation.apply(hidden[l], rows: n, stride: widths[l], columns: block)
+            }
+            // The P outputs of dimension i from the units of degree ≤ i of the last hidden layer.
+            biases[last + 1].withUnsafeBufferPointer { bias in
+                for r in 0..<n { (parameters + r * p).update(from: bias.baseAddress! + i * p, count: p) }
+            }
+            weights[last + 1].withUnsafeBufferPointer { w in
+                BLAS.multiply(
+                    hidden[last], lda: widths[last], w.baseAddress! + i * p, ldb: outputWidth,
+                    into: parameters, ldc: p, m: n, n: p, k: blocks[last][i].upperBound, accumulate: true)
+            }
+            // Column i of y in, column i of x out, through one batched call.
+            for r in 0..<n { column[r] = ys[r * d + i] }
+            univariate.inverse(count: n, y: column, parameters: parameters, x: column, logDerivative: logDerivatives)
+            for r in 0..<n {
+                x[r * d + i] = column[r]
+                logAbsDet[r] += logDerivatives[r]
+            }
+            // x_i is known: add its share to the first-layer units of higher degree (rank-1 update).
+            guard i + 1 < d else { continue }
+            let start = blocks[0][i].upperBound
+            weights[0].withUnsafeBufferPointer { w in
+                let row = w.baseAddress! + i * h1
+                for r in 0..<n {
+                    let value = column[r], target = hidden[0] + r * h1
+                    for k in start..<h1 { target[k] += value * row[k] }
+                }
+            }
+        }
     }
 }

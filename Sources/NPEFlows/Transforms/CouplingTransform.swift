@@ -78,7 +78,7 @@ struct CouplingInverter<Univariate: ElementwiseTransform>: TransformInverter {
     }
 
     func inverse(_ y: Tensor, firstRow: Int, repeats: Int) throws -> (x: Tensor, logAbsDet: Tensor) {
-        let n = y.shape[0], d = transform.featureCount, a = transform.identityCount, p = transform.univariate.parameterCount
+        let n = y.shape[0], d = transform.featureCount, a = transform.identityCount
         let passed = try y.sliceColumns(0..<a)
         var h = try Tensor.matmul(passed, passedWeight)
         let width = h.shape[1]
@@ -101,15 +101,20 @@ struct CouplingInverter<Univariate: ElementwiseTransform>: TransformInverter {
         }
         var x = y, logAbsDet = Tensor.zeros([n])
         let changed = d - a
+        // The changed columns in one contiguous block (their parameters already are), inverted in one call.
+        var block = [Float](repeating: 0, count: n * changed), logDerivatives = block
         x.withUnsafeMutableScalars { xs in
             logAbsDet.withUnsafeMutableScalars { ld in
                 h.scalars.withUnsafeBufferPointer { ps in
+                    for r in 0..<n { for j in 0..<changed { block[r * changed + j] = xs[r * d + a + j] } }
+                    block.withUnsafeMutableBufferPointer { b in
+                        transform.univariate.inverse(count: n * changed, y: b.baseAddress!, parameters: ps.baseAddress!,
+                                                     x: b.baseAddress!, logDerivative: &logDerivatives)
+                    }
                     for r in 0..<n {
                         for j in 0..<changed {
-                            let (value, logDerivative) = transform.univariate.inverse(
-                                xs[r * d + a + j], ps.baseAddress! + (r * changed + j) * p)
-                            xs[r * d + a + j] = value
-                            ld[r] += logDerivative
+                            xs[r * d + a + j] = block[r * changed + j]
+                            ld[r] += logDerivatives[r * changed + j]
                         }
                     }
                 }

@@ -5,22 +5,26 @@ import NPETensor
 /// of an autoregressive or coupling transform (zuko's "univariate transform"), whose parameters a network
 /// predicts.
 ///
-/// Conformers are value types with scalar methods, so the batched kernels in
-/// ``ElementwiseTransformOperation`` specialise on them and run without allocation.
+/// The requirements are batched: each call maps `count` independent elements, element i having input `[i]` and
+/// parameters `parameters[i·P ..< (i+1)·P]`. Conformers are value types, so the kernels that call them
+/// specialise, and a conformer may process several elements at once in SIMD lanes (the spline does). Outputs
+/// may alias the input of the same element (in-place use is allowed); they must not overlap the parameters.
 public protocol ElementwiseTransform: Sendable, Equatable {
     /// P, the number of parameters per element.
     var parameterCount: Int { get }
-    /// y = g(x; φ) and log g′(x; φ). `parameters` points at φ (P values).
-    func forward(_ x: Float, _ parameters: UnsafePointer<Float>) -> (y: Float, logDerivative: Float)
+    /// y = g(x; φ) and log g′(x; φ) for each of `count` elements.
+    func forward(count: Int, x: UnsafePointer<Float>, parameters: UnsafePointer<Float>,
+                 y: UnsafeMutablePointer<Float>, logDerivative: UnsafeMutablePointer<Float>)
     /// x = g⁻¹(y; φ), and log g′ at that x (the *forward* map's log-derivative, so the caller subtracts it for
-    /// the inverse's log-determinant).
-    func inverse(_ y: Float, _ parameters: UnsafePointer<Float>) -> (x: Float, logDerivative: Float)
-    /// The vector–Jacobian product of ``forward(_:_:)``: given ∂L/∂y and ∂L/∂(log g′), returns ∂L/∂x and adds
-    /// ∂L/∂φ into `parameterGradient` (P values).
-    func backward(
-        _ x: Float, _ parameters: UnsafePointer<Float>, outputGradient: Float, logDerivativeGradient: Float,
-        parameterGradient: UnsafeMutablePointer<Float>
-    ) -> Float
+    /// the inverse's log-determinant), for each of `count` elements.
+    func inverse(count: Int, y: UnsafePointer<Float>, parameters: UnsafePointer<Float>,
+                 x: UnsafeMutablePointer<Float>, logDerivative: UnsafeMutablePointer<Float>)
+    /// The vector–Jacobian product of ``forward(count:x:parameters:y:logDerivative:)``: given ∂L/∂y and
+    /// ∂L/∂(log g′) of each element, writes ∂L/∂x into `inputGradient` and *adds* ∂L/∂φ into
+    /// `parameterGradient` (`count`·P values).
+    func backward(count: Int, x: UnsafePointer<Float>, parameters: UnsafePointer<Float>,
+                  outputGradient: UnsafePointer<Float>, logDerivativeGradient: UnsafePointer<Float>,
+                  inputGradient: UnsafeMutablePointer<Float>, parameterGradient: UnsafeMutablePointer<Float>)
 }
 
 /// The batched, differentiable application of an ``ElementwiseTransform``: inputs x `[n, D]` and parameters
@@ -44,13 +48,16 @@ struct ElementwiseTransformOperation<Transform: ElementwiseTransform>: Different
             x.scalars.withUnsafeBufferPointer { xs in
                 parameters.scalars.withUnsafeBufferPointer { ps in
                     nonisolated(unsafe) let o = o
-                    Self.forEachRowRange(rows: n, elementsPerRow: d) { rows in
+                    Self.forEachRowBlock(rows: n, elementsPerRow: d) { rows, y, logDerivative in
+                        let first = rows.lowerBound
+                        transform.forward(count: rows.count * d, x: xs.baseAddress! + first * d,
+                                          parameters: ps.baseAddress! + first * d * p, y: y, logDerivative: logDerivative)
                         for r in rows {
+                            let block = (r - first) * d
                             var total: Float = 0
                             for j in 0..<d {
-                                let (y, ld) = transform.forward(xs[r * d + j], ps.baseAddress! + (r * d + j) * p)
-                                o[r * (d + 1) + j] = y
-                                total += ld
+                                o[r * (d + 1) + j] = y[block + j]
+                                total += logDerivative[block + j]
                             }
                             o[r * (d + 1) + d] = total
                         }
@@ -74,16 +81,20 @@ struct ElementwiseTransformOperation<Transform: ElementwiseTransform>: Different
                     parameters.scalars.withUnsafeBufferPointer { ps in
                         g.scalars.withUnsafeBufferPointer { gs in
                             nonisolated(unsafe) let gxs = gxs, gps = gps
-                            Self.forEachRowRange(rows: n, elementsPerRow: d) { rows in
+                            Self.forEachRowBlock(rows: n, elementsPerRow: d) { rows, gy, gl in
+                                // ∂L/∂y per element, and the row's ∂L/∂(log|det J|) repeated for each element.
+                                let first = rows.lowerBound
                                 for r in rows {
-                                    let gl = gs[r * (d + 1) + d]
+                                    let block = (r - first) * d, rowGradient = gs[r * (d + 1) + d]
                                     for j in 0..<d {
-                                        let k = r * d + j
-                                        gxs[k] = transform.backward(
-                                            xs[k], ps.baseAddress! + k * p, outputGradient: gs[r * (d + 1) + j],
-                                            logDerivativeGradient: gl, parameterGradient: gps.baseAddress! + k * p)
+                                        gy[block + j] = gs[r * (d + 1) + j]
+                                        gl[block + j] = rowGradient
                                     }
                                 }
+                                transform.backward(
+                                    count: rows.count * d, x: xs.baseAddress! + first * d,
+                                    parameters: ps.baseAddress! + first * d * p, outputGradient: gy, logDerivativeGradient: gl,
+                                    inputGradient: gxs.baseAddress! + first * d, parameterGradient: gps.baseAddress! + first * d * p)
                             }
                         }
                     }
@@ -92,6 +103,29 @@ struct ElementwiseTransformOperation<Transform: ElementwiseTransform>: Different
         }
         return [needed[0] ? gx : nil, needed[1] ? gp : nil]
     }
+
+    /// Runs `body` over blocks of at most ``blockElements`` elements (whole rows), with two scratch buffers of
+    /// that many Floats, so the kernel's per-element outputs stay in cache before they are laid out.
+    static func forEachRowBlock(
+        rows: Int, elementsPerRow: Int,
+        _ body: (Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let blockRows = max(1, blockElements / max(1, elementsPerRow))
+        forEachRowRange(rows: rows, elementsPerRow: elementsPerRow) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows * elementsPerRow) { scratch in
+                let first = scratch.baseAddress!, second = first + blockRows * elementsPerRow
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(start + blockRows, range.upperBound)
+                    body(start..<end, first, second)
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// Elements per block in ``forEachRowBlock(rows:elementsPerRow:_:)``: 8 KiB of scratch, a small part of L1.
+    static var blockElements: Int { 1024 }
 
     /// Runs `body` over row ranges: on the threads the engine gives BLAS (``BLAS/threadCount``), when the batch
     /// is large enough to pay for the hand-off (the kernel is a third to a half of an NSF training step); in one

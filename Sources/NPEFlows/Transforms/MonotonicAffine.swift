@@ -19,28 +19,35 @@ public struct MonotonicAffine: ElementwiseTransform, Codable {
     @inline(__always)
     func logScale(_ raw: Float) -> Float { raw / (1 + abs(raw) / logScaleBound) }
 
-    @inline(__always)
-    public func forward(_ x: Float, _ p: UnsafePointer<Float>) -> (y: Float, logDerivative: Float) {
-        let s = logScale(p[1])
-        return (x * expf(s) + p[0], s)
+    public func forward(count: Int, x: UnsafePointer<Float>, parameters p: UnsafePointer<Float>,
+                        y: UnsafeMutablePointer<Float>, logDerivative: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let s = logScale(p[2 * i + 1])
+            y[i] = x[i] * expf(s) + p[2 * i]
+            logDerivative[i] = s
+        }
     }
 
-    @inline(__always)
-    public func inverse(_ y: Float, _ p: UnsafePointer<Float>) -> (x: Float, logDerivative: Float) {
-        let s = logScale(p[1])
-        return ((y - p[0]) * expf(-s), s)
+    public func inverse(count: Int, y: UnsafePointer<Float>, parameters p: UnsafePointer<Float>,
+                        x: UnsafeMutablePointer<Float>, logDerivative: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let s = logScale(p[2 * i + 1])
+            x[i] = (y[i] - p[2 * i]) * expf(-s)
+            logDerivative[i] = s
+        }
     }
 
-    @inline(__always)
-    public func backward(
-        _ x: Float, _ p: UnsafePointer<Float>, outputGradient gy: Float, logDerivativeGradient gl: Float,
-        parameterGradient gp: UnsafeMutablePointer<Float>
-    ) -> Float {
-        let shrink = 1 / (1 + abs(p[1]) / logScaleBound)
-        let scale = expf(p[1] * shrink)
-        gp[0] += gy
-        // ∂y/∂s = x eˢ, ∂(log g′)/∂s = 1, ∂s/∂a = 1 / (1 + |a|/c)².
-        gp[1] += (gy * x * scale + gl) * shrink * shrink
-        return gy * scale
+    public func backward(count: Int, x: UnsafePointer<Float>, parameters p: UnsafePointer<Float>,
+                         outputGradient gy: UnsafePointer<Float>, logDerivativeGradient gl: UnsafePointer<Float>,
+                         inputGradient gx: UnsafeMutablePointer<Float>, parameterGradient gp: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let raw = p[2 * i + 1]
+            let shrink = 1 / (1 + abs(raw) / logScaleBound)
+            let scale = expf(raw * shrink)
+            gp[2 * i] += gy[i]
+            // ∂y/∂s = x eˢ, ∂(log g′)/∂s = 1, ∂s/∂a = 1 / (1 + |a|/c)².
+            gp[2 * i + 1] += (gy[i] * x[i] * scale + gl[i]) * shrink * shrink
+            gx[i] = gy[i] * scale
+        }
     }
 }
