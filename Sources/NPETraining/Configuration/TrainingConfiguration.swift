@@ -12,7 +12,9 @@ import NPENN
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// The conditional flow on θ.
     public struct Flow: Codable, Equatable, Sendable {
-        public var kind: FlowArchitecture.Kind = .nsf
+        // The coupling spline samples in one network pass per transform (the autoregressive one needs D passes) and
+        // matched its accuracy on ARIEL (docs/flows.md, "Coupling (nsfc) vs autoregressive (nsf)"), so bulk inference gets it.
+        public var kind: FlowArchitecture.Kind = .nsfc
         /// Autoregressive or coupling layers.
         public var transforms = 5
         /// Hidden widths of each layer's conditioner.
