@@ -27,7 +27,9 @@ let package = Package(
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
+        .executable(name: "npe-infer", targets: ["npe-infer"]),
         .executable(name: "npe-train", targets: ["npe-train"]),
+        .executable(name: "npe-validate", targets: ["npe-validate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,10 +59,12 @@ let package = Package(
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
         // Shared by the executables: the stderr progress bar and SIGINT/SIGTERM as a polled stop flag.
         .target(name: "NPECommandLine", swiftSettings: swiftSettings),
-        .target(name: "NPEInference", dependencies: ["NPENN", "NPEData", "NPECSV"], swiftSettings: swiftSettings),
         // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
         // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
         .target(name: "NPEModels", dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPEData"], swiftSettings: swiftSettings),
+        .target(
+            name: "NPEInference", dependencies: ["NPENN", "NPETensor", "NPEData", "NPECSV", "NPEChecksum", "NPEFlows", "NPESimulators", "NPERegistry", "NPEModels"],
+            swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels", "NPESimulators", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
         .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData", "NPEModels", "NPESimulators"], swiftSettings: swiftSettings),
@@ -68,7 +72,7 @@ let package = Package(
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
             name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum", "NPECSV"],
-            swiftSettings: swiftSettings),
+            resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(
@@ -81,7 +85,15 @@ let package = Package(
             name: "npe-train",
             dependencies: ["NPETraining", "NPEGAN", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN"], path: "Benchmarks/npe-bench"),
+            name: "npe-infer",
+            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-validate",
+            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
         // Shared test helpers (gradient checks); only test targets depend on it.
@@ -92,7 +104,10 @@ let package = Package(
         .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
-        .testTarget(name: "NPEInferenceTests", dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETestSupport"]),
+        .testTarget(
+            name: "NPEInferenceTests",
+            dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
+                           "NPETraining", "npe-infer", "npe-validate", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPETestSupport"]),
@@ -100,7 +115,7 @@ let package = Package(
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
-        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPETestSupport"]),
+        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPEInference", "NPETestSupport"]),
         .testTarget(
             name: "NPETrainCommandTests",
             dependencies: ["npe-train", "npe-build-dataset", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),

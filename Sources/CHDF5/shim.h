@@ -23,6 +23,7 @@ static inline hid_t npe_H5T_NATIVE_DOUBLE(void) { H5open(); return H5T_NATIVE_DO
 static inline hid_t npe_H5T_NATIVE_INT64(void) { H5open(); return H5T_NATIVE_INT64; }
 static inline hid_t npe_H5T_NATIVE_INT32(void) { H5open(); return H5T_NATIVE_INT32; }
 static inline hid_t npe_H5T_NATIVE_UINT8(void) { H5open(); return H5T_NATIVE_UINT8; }
+static inline hid_t npe_H5T_NATIVE_UINT32(void) { H5open(); return H5T_NATIVE_UINT32; }
 static inline hid_t npe_H5T_C_S1(void) { H5open(); return H5T_C_S1; }
 static inline hid_t npe_H5P_DATASET_CREATE(void) { H5open(); return H5P_DATASET_CREATE; }
 static inline hid_t npe_H5P_FILE_ACCESS(void) { H5open(); return H5P_FILE_ACCESS; }
@@ -37,6 +38,7 @@ static inline hid_t npe_H5T_IEEE_F32LE(void) { H5open(); return H5T_IEEE_F32LE; 
 static inline hid_t npe_H5T_IEEE_F64LE(void) { H5open(); return H5T_IEEE_F64LE; }
 static inline hid_t npe_H5T_STD_I64LE(void) { H5open(); return H5T_STD_I64LE; }
 static inline hid_t npe_H5T_STD_U8LE(void) { H5open(); return H5T_STD_U8LE; }
+static inline hid_t npe_H5T_STD_U32LE(void) { H5open(); return H5T_STD_U32LE; }
 static inline hid_t npe_H5T_STD_U64LE(void) { H5open(); return H5T_STD_U64LE; }
 static inline hid_t npe_H5T_NATIVE_UINT64(void) { H5open(); return H5T_NATIVE_UINT64; }
 /// Property-list classes are globals behind H5OPEN.

@@ -28,7 +28,10 @@ public struct CSVTable: Sendable {
         self.file = file
         var header: [String]?
         var rows: [(Int, [String])] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on line feeds in the UTF-8 view: in Swift's Character view "\r\n" is one grapheme that does not
+        // equal "\n", so a file with CRLF (or mixed) line endings would otherwise read as one line.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        for (offset, rawLine) in lines.enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = try CSVTable.fields(of: line, file: file, line: offset + 1)

@@ -35,3 +35,11 @@ func malformedTables(text: String, error: CSVError) {
     }
     #expect(throws: CSVError.missingColumn(file: "t.csv", column: "c")) { try table.columnIndex("c") }
 }
+
+/// The shared Ariel MCS list mixes CRLF and LF line endings; both must split, with the right line numbers.
+@Test func crlfAndMixedLineEndings() throws {
+    let table = try CSVTable(text: "a,b\r\n1,2\r\n3,4\n5,x\r\n", file: "mixed.csv")
+    #expect(table.header == ["a", "b"])
+    #expect(table.rows.map(\.fields) == [["1", "2"], ["3", "4"], ["5", "x"]])
+    #expect(table.rows.map(\.line) == [2, 3, 4])
+}

@@ -1,13 +1,15 @@
 /// The element types NPEData stores, as read back from a file's datatype.
 ///
 /// All are written little-endian (`H5T_IEEE_F32LE`, `H5T_IEEE_F64LE`, `H5T_STD_I64LE`,
-/// `H5T_STD_U8LE`). Any other stored type is reported as `.other(description)` and cannot be read
+/// `H5T_STD_U8LE`, `H5T_STD_U32LE`). Any other stored type is reported as `.other(description)` and cannot be read
 /// through the typed API: reads never convert silently between types.
 public enum HDF5ElementType: Hashable, Sendable, CustomStringConvertible {
     case float32
     case float64
     case int64
     case uint8
+    /// Bit sets such as per-target health flags.
+    case uint32
     /// Strings (variable- or fixed-length); read with ``HDF5Dataset/readStrings()``.
     case string
     /// A type NPEData does not read, e.g. `"int32"`.
@@ -20,6 +22,7 @@ public enum HDF5ElementType: Hashable, Sendable, CustomStringConvertible {
         case .float64: return 8
         case .int64: return 8
         case .uint8: return 1
+        case .uint32: return 4
         case .string, .other: return nil
         }
     }
@@ -30,6 +33,7 @@ public enum HDF5ElementType: Hashable, Sendable, CustomStringConvertible {
         case .float64: return "float64"
         case .int64: return "int64"
         case .uint8: return "uint8"
+        case .uint32: return "uint32"
         case .string: return "string"
         case .other(let text): return text
         }
@@ -61,4 +65,9 @@ extension Int64: HDF5Element {
 extension UInt8: HDF5Element {
     public static var hdf5ElementType: HDF5ElementType { .uint8 }
     public static var hdf5Zero: UInt8 { 0 }
+}
+
+extension UInt32: HDF5Element {
+    public static var hdf5ElementType: HDF5ElementType { .uint32 }
+    public static var hdf5Zero: UInt32 { 0 }
 }

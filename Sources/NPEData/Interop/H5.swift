@@ -91,6 +91,7 @@ enum H5 {
         case .float64: return (npe_H5T_NATIVE_DOUBLE(), npe_H5T_IEEE_F64LE())
         case .int64: return (npe_H5T_NATIVE_INT64(), npe_H5T_STD_I64LE())
         case .uint8: return (npe_H5T_NATIVE_UINT8(), npe_H5T_STD_U8LE())
+        case .uint32: return (npe_H5T_NATIVE_UINT32(), npe_H5T_STD_U32LE())
         case .string, .other: return nil
         }
     }
@@ -112,6 +113,7 @@ enum H5 {
                 let signed = H5Tget_sign(id) == H5T_SGN_2
                 if signed && size == 8 { return .int64 }
                 if !signed && size == 1 { return .uint8 }
+                if !signed && size == 4 { return .uint32 }
                 return .other("\(signed ? "int" : "uint")\(size * 8)")
             case H5T_STRING: return .string
             case H5T_FLOAT: return .other("float\(size * 8)")

@@ -1,8 +1,9 @@
-/// Per-target health flags, stored as a bit set in the posterior file (`flags` [T]) and spelled out in the
-/// summary CSV. A flagged target still gets a row; only invalid input prevents inference for that target.
+/// Per-target health flags, stored as a uint32 bit set in the posterior file (`flags` [T], bit k = 1 << k) and
+/// spelled out in the summary CSV. A flagged target still gets a row; only invalid input prevents inference for
+/// that target (its samples are NaN).
 public struct TargetHealth: OptionSet, Sendable, Hashable, Codable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// The spectrum has NaN/inf values, or σ ≤ 0 or non-finite: no inference was run.
     public static let invalidInput = TargetHealth(rawValue: 1 << 0)
@@ -10,6 +11,12 @@ public struct TargetHealth: OptionSet, Sendable, Hashable, Codable {
     public static let outOfTrainingRange = TargetHealth(rawValue: 1 << 1)
     /// Importance sampling found a low efficiency: q is a poor match to the exact posterior for this target.
     public static let lowImportanceEfficiency = TargetHealth(rawValue: 1 << 2)
+
+    /// Every flag with its name, in bit order (the posterior file's `flag_bits` attribute).
+    public static let all: [(flag: TargetHealth, name: String)] = [
+        (.invalidInput, "invalid_input"), (.outOfTrainingRange, "out_of_training_range"),
+        (.lowImportanceEfficiency, "low_importance_efficiency"),
+    ]
 
     /// Names of the set flags, for the summary CSV (`ok` when none).
     public var names: [String] {

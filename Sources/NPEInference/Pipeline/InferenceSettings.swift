@@ -1,0 +1,49 @@
+import Foundation
+
+/// How `npe-infer` samples: what changes the results (samples per target, seed, importance sampling, thresholds)
+/// and what does not (batch size, threads).
+public struct InferenceSettings: Sendable, Equatable {
+    /// The default low-efficiency threshold, 1%: below it the importance-weighted posterior rests on fewer than
+    /// S/100 effective samples (100 at S = 10,000, so its 2.5% tail on about 2), and q misses most of the exact
+    /// posterior's mass. Dax et al. (2023, arXiv:2210.05686) report efficiencies of a few percent and up for
+    /// well-trained models on real events; a value below 1% marks a target the model does not describe.
+    public static let defaultLowEfficiencyThreshold = 0.01
+
+    /// S, samples per target.
+    public var samplesPerTarget: Int
+    /// The run seed; target t draws from the stream keyed on (seed, t).
+    public var seed: UInt64
+    /// Whether to weigh the samples against the exact likelihood.
+    public var importanceSampling: Bool
+    /// Targets per shard (results do not depend on it).
+    public var batchTargets: Int
+    /// Threads for sampling and simulations (results do not depend on it).
+    public var threads: Int
+    /// Flag ``TargetHealth/lowImportanceEfficiency`` below this ESS/S.
+    public var lowEfficiencyThreshold: Double
+    /// Flag ``TargetHealth/outOfTrainingRange`` above this per-bin |z|.
+    public var zThreshold: Double
+
+    public init(samplesPerTarget: Int, seed: UInt64 = 0, importanceSampling: Bool = false, batchTargets: Int = 64,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                lowEfficiencyThreshold: Double = defaultLowEfficiencyThreshold,
+                zThreshold: Double = TargetScreening.defaultZThreshold) {
+        self.samplesPerTarget = samplesPerTarget
+        self.seed = seed
+        self.importanceSampling = importanceSampling
+        self.batchTargets = batchTargets
+        self.threads = threads
+        self.lowEfficiencyThreshold = lowEfficiencyThreshold
+        self.zThreshold = zThreshold
+    }
+
+    func validate() throws {
+        guard samplesPerTarget >= 2 else { throw InferenceError.invalidSetting(name: "samples", reason: "need at least 2, got \(samplesPerTarget)") }
+        guard batchTargets >= 1 else { throw InferenceError.invalidSetting(name: "batch-targets", reason: "must be positive, got \(batchTargets)") }
+        guard threads >= 1 else { throw InferenceError.invalidSetting(name: "threads", reason: "must be positive, got \(threads)") }
+        guard zThreshold > 0 else { throw InferenceError.invalidSetting(name: "z threshold", reason: "must be positive") }
+        guard (0...1).contains(lowEfficiencyThreshold) else {
+            throw InferenceError.invalidSetting(name: "low-efficiency threshold", reason: "must lie in [0, 1]")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import NPESimulators
+
+/// The exact likelihood of a built-in simulator under Gaussian noise, and the prior density, for importance
+/// sampling:
+///
+///   log p(x | θ, c) = Σ_b [−½ ((x_b − f_b(θ, c))/σ_b)² − log σ_b − ½ log 2π],
+///
+/// where f is the simulator run on θ and the target's context c, each simulator input taken by name from θ, from
+/// the context, or from a fixed prior value (so prior order never silently changes the physics).
+///
+/// A θ the simulator refuses (an input out of its domain) or whose spectrum is not finite has likelihood 0
+/// (log −∞): it gets weight 0 rather than stopping the run.
+///
+/// Thread safety: simulators are `Sendable` and deterministic, so any number of threads may call
+/// ``logLikelihood(theta:context:x:sigma:)`` at once.
+public struct SimulatorLikelihood: @unchecked Sendable {
+    /// Where one simulator input comes from.
+    enum Source: Equatable {
+        case theta(Int)
+        case context(Int)
+        case fixed(Double)
+    }
+
+    public let simulator: any Simulator
+    /// The prior of θ (and the context inputs), as the model was trained on it.
+    public let prior: Prior
+    let sources: [Source]
+
+    /// - Parameters:
+    ///   - thetaNames: D names in the model's parameter order (must be the prior's θ names, in order).
+    ///   - contextNames: A context names in the model's order.
+    /// - Throws: ``InferenceError/likelihoodUnavailable(model:reason:)`` when a simulator input is neither a
+    ///   parameter, a context input nor a fixed prior value, or when the prior's θ names differ from `thetaNames`.
+    public init(simulator: any Simulator, prior: Prior, thetaNames: [String], contextNames: [String], model: String) throws {
+        guard prior.thetaNames == thetaNames else {
+            throw InferenceError.likelihoodUnavailable(
+                model: model, reason: "the prior's parameters \(prior.thetaNames) differ from the model's \(thetaNames)")
+        }
+        sources = try simulator.inputNames.map { input in
+            if let d = thetaNames.firstIndex(of: input) { return .theta(d) }
+            if let a = contextNames.firstIndex(of: input) { return .context(a) }
+            if let parameter = prior.parameter(named: input), case let .fixed(value) = parameter.distribution { return .fixed(value) }
+            throw InferenceError.likelihoodUnavailable(
+                model: model, reason: "simulator '\(simulator.name)' input '\(input)' is neither a parameter, a context input nor fixed in the prior")
+        }
+        self.simulator = simulator
+        self.prior = prior
+    }
+
+    /// M, the simulator's output count.
+    public var binCount: Int { simulator.outputCount }
+
+    /// log p(θ) over the D inferred parameters; −∞ outside the prior's support.
+    public func logPrior(theta: [Double]) -> Double { prior.logDensity(theta: theta) }
+
+    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0, checked by the caller).
+    public func logLikelihood(theta: [Double], context: [Double], x: [Double], sigma: [Double]) -> Double {
+        var inputs = [Double](repeating: 0, count: sources.count)
+        for (k, source) in sources.enumerated() {
+            switch source {
+            case let .theta(d): inputs[k] = theta[d]
+            case let .context(a): inputs[k] = context[a]
+            case let .fixed(value): inputs[k] = value
+            }
+        }
+        var spectrum = [Double](repeating: 0, count: simulator.outputCount)
+        do {
+            try inputs.withUnsafeBufferPointer { i in
+                try spectrum.withUnsafeMutableBufferPointer { o in try simulator.simulate(i, into: o) }
+            }
+        } catch {
+            return -.infinity
+        }
+        guard spectrum.allSatisfy(\.isFinite) else { return -.infinity }
+        return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma)
+    }
+}

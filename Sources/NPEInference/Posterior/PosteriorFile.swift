@@ -1,0 +1,79 @@
+import Foundation
+import NPEData
+
+/// A posterior file read back (`docs/posterior-format.md`): for tests, `npe-validate` and the summary CSV.
+///
+/// The samples are the large part (T·S·D floats); ``read(from:includingSamples:)`` can leave them, `log_q` and
+/// `log_weights` out.
+public struct PosteriorFile: Sendable, Equatable {
+    public var parameterNames: [String]
+    public var parameterUnits: [String]
+    public var ids: [String]
+    public var samplesPerTarget: Int
+    public var seed: UInt64
+    public var importanceSampling: Bool
+    public var modelReference: String
+    public var modelWeightsSHA256: String
+    public var catalogueSHA256: String
+    public var runDigest: String
+    /// `[T, S, D]`, `[T, S]`, `[T, S]` (empty when not read or absent).
+    public var samples: [Float]
+    public var logProposal: [Float]
+    public var logWeights: [Float]?
+    /// `[T]` each, importance sampling only.
+    public var effectiveSampleSize: [Double]?
+    public var efficiency: [Double]?
+    public var logEvidence: [Double]?
+    /// `[T, D, 7]`.
+    public var summary: [Double]
+    public var flags: [TargetHealth]
+    public var flagReasons: [String]
+    /// `[T, D]`, when the catalogue had truths.
+    public var thetaTrue: [Double]?
+
+    public var targetCount: Int { ids.count }
+
+    /// Reads and checks `format` and `format_version`.
+    public static func read(from url: URL, includingSamples: Bool = true) throws -> PosteriorFile {
+        let file = try HDF5File.open(at: url)
+        defer { try? file.close() }
+        let root = try file.root()
+        let attributes = root.attributes
+        typealias Key = PosteriorFileFormat.Attribute
+        typealias Name = PosteriorFileFormat.Dataset
+        let format = try attributes.string(Key.format.rawValue)
+        let version = try attributes.int64(Key.formatVersion.rawValue)
+        guard format == PosteriorFileFormat.formatName, version == PosteriorFileFormat.version else {
+            throw InferenceError.output(path: url.path, reason: "format \(format) version \(version); this reader reads \(PosteriorFileFormat.formatName) version \(PosteriorFileFormat.version)")
+        }
+        func names(_ key: Key) throws -> [String] {
+            let text = try attributes.string(key.rawValue)
+            guard let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+                throw InferenceError.output(path: url.path, reason: "attribute \(key.rawValue) is not a JSON array of strings")
+            }
+            return list
+        }
+        func optional<T: HDF5Element>(_ name: Name, _ type: T.Type) throws -> [T]? {
+            try root.contains(name.rawValue) ? try root.openDataset(name.rawValue).readAll(as: type) : nil
+        }
+        let importance = try attributes.int64(Key.importanceSampling.rawValue) == 1
+        return PosteriorFile(
+            parameterNames: try names(.parameterNames), parameterUnits: try names(.parameterUnits),
+            ids: try root.openDataset(Name.id.rawValue).readStrings(),
+            samplesPerTarget: Int(try attributes.int64(Key.samplesPerTarget.rawValue)),
+            seed: try attributes.uint64(Key.seed.rawValue), importanceSampling: importance,
+            modelReference: try attributes.string(Key.modelReference.rawValue),
+            modelWeightsSHA256: try attributes.string(Key.modelWeightsSHA256.rawValue),
+            catalogueSHA256: try attributes.string(Key.catalogueSHA256.rawValue),
+            runDigest: try attributes.string(Key.runDigest.rawValue),
+            samples: includingSamples ? try root.openDataset(Name.samples.rawValue).readAll(as: Float.self) : [],
+            logProposal: includingSamples ? try root.openDataset(Name.logProposal.rawValue).readAll(as: Float.self) : [],
+            logWeights: includingSamples ? try optional(.logWeights, Float.self) : nil,
+            effectiveSampleSize: try optional(.effectiveSampleSize, Double.self),
+            efficiency: try optional(.efficiency, Double.self), logEvidence: try optional(.logEvidence, Double.self),
+            summary: try root.openDataset(Name.summary.rawValue).readAll(as: Double.self),
+            flags: try root.openDataset(Name.flags.rawValue).readAll(as: UInt32.self).map(TargetHealth.init(rawValue:)),
+            flagReasons: try root.openDataset(Name.flagReasons.rawValue).readStrings(),
+            thetaTrue: try optional(.thetaTrue, Double.self))
+    }
+}

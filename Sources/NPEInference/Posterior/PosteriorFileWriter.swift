@@ -1,0 +1,79 @@
+import Foundation
+import NPEData
+
+/// Assembles the final posterior file from a run's shards: fixed-size datasets, chunked with shuffle + LZ4, filled
+/// shard by shard (one shard in memory at a time), then the attributes; published atomically by
+/// ``HDF5File/commit()`` (temporary name, fsync, rename). The layout is `docs/posterior-format.md`.
+enum PosteriorFileWriter {
+    typealias Name = PosteriorFileFormat.Dataset
+    typealias Key = PosteriorFileFormat.Attribute
+
+    static func assemble(job: InferenceJob, store: PosteriorShardStore, shards: [Range<Int>], output: URL) throws {
+        let t = job.catalogue.targetCount, s = job.settings.samplesPerTarget, d = job.parameterCount
+        let importance = job.settings.importanceSampling
+        let file = try HDF5File.create(at: output, replacingExisting: false)
+        let root = try file.root()
+        func dataset<T: HDF5Element>(_ name: Name, _ type: T.Type, _ shape: [Int]) throws -> HDF5Dataset {
+            try root.createDataset(name.rawValue, of: type, shape: shape,
+                                   options: HDF5DatasetOptions(extendable: false, compression: .shuffleLZ4))
+        }
+        let samples = try dataset(.samples, Float.self, [t, s, d])
+        let logProposal = try dataset(.logProposal, Float.self, [t, s])
+        let logWeights = importance ? try dataset(.logWeights, Float.self, [t, s]) : nil
+        let ess = importance ? try dataset(.effectiveSampleSize, Double.self, [t]) : nil
+        let efficiency = importance ? try dataset(.efficiency, Double.self, [t]) : nil
+        let logEvidence = importance ? try dataset(.logEvidence, Double.self, [t]) : nil
+        let summary = try dataset(.summary, Double.self, [t, d, 7])
+        let flags = try dataset(.flags, UInt32.self, [t])
+        var reasons = [String](repeating: "", count: t)
+        for range in shards {
+            let shard = try store.read(range)
+            let first = range.lowerBound
+            try samples.writeRows(shard.samples, startingAt: first)
+            try logProposal.writeRows(shard.logProposal, startingAt: first)
+            if let logWeights, let values = shard.logWeights { try logWeights.writeRows(values, startingAt: first) }
+            try ess?.writeRows(shard.effectiveSampleSize, startingAt: first)
+            try efficiency?.writeRows(shard.efficiency, startingAt: first)
+            try logEvidence?.writeRows(shard.logEvidence, startingAt: first)
+            try summary.writeRows(shard.summary, startingAt: first)
+            try flags.writeRows(shard.flags, startingAt: first)
+            reasons.replaceSubrange(range, with: shard.reasons)
+        }
+        try root.createDataset(Name.flagReasons.rawValue, strings: reasons)
+        try root.createDataset(Name.id.rawValue, strings: job.catalogue.ids)
+        if let truths = job.catalogue.thetaTrue {
+            try root.createDataset(Name.thetaTrue.rawValue, values: truths, shape: [t, d], compression: .shuffleLZ4)
+        }
+        try writeAttributes(job: job, digest: store.digest, to: root.attributes)
+        try file.commit()
+    }
+
+    static func writeAttributes(job: InferenceJob, digest: String, to attributes: HDF5Attributes) throws {
+        func json<T: Encodable>(_ value: T) -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return String(decoding: try! encoder.encode(value), as: UTF8.self)
+        }
+        let bits = Dictionary(uniqueKeysWithValues: TargetHealth.all.map { (String($0.flag.rawValue.trailingZeroBitCount), $0.name) })
+        let values: [(Key, HDF5AttributeValue)] = [
+            (.format, .string(PosteriorFileFormat.formatName)),
+            (.formatVersion, .int64(PosteriorFileFormat.version)),
+            (.parameterNames, .string(json(job.model.parameterNames))),
+            (.parameterUnits, .string(json(job.model.parameterUnits))),
+            (.summaryStatistics, .string(json(PosteriorFileFormat.summaryStatistics))),
+            (.summaryWeighting, .string(job.settings.importanceSampling ? "importance_weighted" : "unweighted")),
+            (.modelReference, .string(job.model.reference)),
+            (.modelWeightsSHA256, .string(job.model.weightsSHA256)),
+            (.modelKind, .string(job.model.kind)),
+            (.cataloguePath, .string(job.catalogue.source)),
+            (.catalogueSHA256, .string(job.catalogueSHA256)),
+            (.seed, .uint64(job.settings.seed)),
+            (.samplesPerTarget, .int64(Int64(job.settings.samplesPerTarget))),
+            (.importanceSampling, .int64(job.settings.importanceSampling ? 1 : 0)),
+            (.runDigest, .string(digest)),
+            (.flagBits, .string(json(bits))),
+            (.toolVersion, .string(PosteriorFileFormat.toolVersion)),
+        ]
+        for (key, value) in values { try attributes.set(key.rawValue, to: value) }
+    }
+}

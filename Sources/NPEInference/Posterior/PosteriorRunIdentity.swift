@@ -1,0 +1,47 @@
+import Foundation
+import NPEChecksum
+
+/// What makes two runs' outputs the same: the model (reference and weights digest), the catalogue (digest), S,
+/// the seed, importance sampling on or off, the flag thresholds and the format version. Batch size and threads
+/// are not part of it: they do not change the output.
+///
+/// Its ``digest`` keys the shard directory: `--resume` with other settings is refused instead of mixing runs.
+public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
+    public var formatVersion: Int64
+    public var modelReference: String
+    public var modelWeightsSHA256: String
+    public var catalogueSHA256: String
+    public var targetCount: Int
+    public var samplesPerTarget: Int
+    public var seed: UInt64
+    public var importanceSampling: Bool
+    public var lowEfficiencyThreshold: Double
+    public var zThreshold: Double
+
+    public init(job: InferenceJob) {
+        formatVersion = PosteriorFileFormat.version
+        modelReference = job.model.reference
+        modelWeightsSHA256 = job.model.weightsSHA256
+        catalogueSHA256 = job.catalogueSHA256
+        targetCount = job.catalogue.targetCount
+        samplesPerTarget = job.settings.samplesPerTarget
+        seed = job.settings.seed
+        importanceSampling = job.settings.importanceSampling
+        lowEfficiencyThreshold = job.settings.lowEfficiencyThreshold
+        zThreshold = job.settings.zThreshold
+    }
+
+    /// Sorted-keys JSON, the manifest's content.
+    public func json() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try! encoder.encode(self)  // plain numbers and strings: cannot fail
+    }
+
+    /// Lowercase hex SHA-256 of the compact sorted-keys JSON.
+    public var digest: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hexDigest(of: try! encoder.encode(self))
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import NPEChecksum
+import NPECommandLine
+import NPEInference
+import NPERegistry
+
+/// `npe-infer`: posteriors for a catalogue of spectra from a registered model.
+struct NPEInfer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "npe-infer",
+        abstract: "Sample posteriors for every target of a catalogue (HDF5 or CSV) with a registered model.",
+        discussion: """
+            Writes OUT (HDF5, docs/posterior-format.md) and OUT's .summary.csv. Finished batches are kept under \
+            OUT.parts/ until the end, so an interrupted run continues with --resume and gives the same output.
+            """)
+
+    @Option(help: "The model registry directory.") var registry: String
+    @Option(help: "The model: NAME, NAME@VERSION or NAME@ALIAS.") var model: String
+    @Option(help: "The catalogue: .h5/.hdf5 (x, wavelength, optional sigma, context, id, theta_true) or .csv.") var catalogue: String
+    @Option(help: "Posterior samples per target (S).") var samples: Int
+    @Option(help: "The posterior file to write.") var out: String
+    @Flag(help: "Weigh the samples against the exact likelihood of the model's simulator (S simulations per target).")
+    var importanceSampling = false
+    @Option(help: "Threads for sampling and simulations; the default is the core count.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Continue an interrupted run (same model, catalogue, samples, seed and importance-sampling setting).")
+    var resume = false
+    @Option(help: "The seed; target t draws from the stream keyed on (seed, t).") var seed: UInt64 = 0
+    @Option(help: "Targets per shard written to OUT.parts/.") var batchTargets: Int = 64
+    @Option(help: "Flag targets whose largest per-bin |z| against the training x exceeds this.")
+    var zThreshold: Double = 5
+    @Option(help: "Flag targets whose importance-sampling efficiency (ESS/S) is below this.")
+    var lowEfficiency: Double = 0.01
+
+    func run() throws {
+        do {
+            try infer()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            // Typed library errors carry the file, field or reason; print them as they are.
+            FileHandle.standardError.write(Data("npe-infer: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    func infer() throws {
+        let settings = InferenceSettings(samplesPerTarget: samples, seed: seed, importanceSampling: importanceSampling,
+                                         batchTargets: batchTargets, threads: threads,
+                                         lowEfficiencyThreshold: lowEfficiency, zThreshold: zThreshold)
+        let loaded = try ModelRegistry(root: URL(fileURLWithPath: registry)).load(model)
+        let catalogueURL = URL(fileURLWithPath: catalogue)
+        let job = try ModelDispatch.job(for: loaded, catalogue: catalogueURL,
+                                        catalogueSHA256: try SHA256.hexDigest(ofFileAt: catalogueURL), settings: settings)
+        let bar = ProgressBar()
+        // Ctrl-C finishes the current batch and stops with every finished batch kept for --resume.
+        let stop = StopRequest(notice: "npe-infer: stopping after the current batch (again to quit at once)")
+        defer { bar.finish() }
+        let summary = try InferenceRun.run(job, output: URL(fileURLWithPath: out), resume: resume, progress: { progress in
+            let fraction = progress.totalTargets > 0 ? Double(progress.completedTargets) / Double(progress.totalTargets) : 1
+            let text = "targets \(progress.completedTargets)/\(progress.totalTargets) "
+                + String(format: "%5.1f%%  %.1f targets/s  ETA %@  flagged %d", 100 * fraction, progress.targetsPerSecond,
+                         ProgressBar.duration(progress.estimatedSecondsLeft ?? .nan), progress.flaggedTargets)
+                + (progress.resumedTargets > 0 ? "  (resumed \(progress.resumedTargets))" : "")
+            bar.show(fraction: fraction, text: text, always: progress.completedTargets == progress.totalTargets)
+        }, shouldStop: { stop.isRequested })
+        bar.finish()
+        print(SummaryText.render(summary, job: job))
+    }
+}

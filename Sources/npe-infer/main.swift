@@ -1,0 +1,1 @@
+NPEInfer.main()

@@ -1,0 +1,78 @@
+"""Corner plot of one target of an ExoNPE posterior file (docs/posterior-format.md); run via scripts/plot-corner."""
+import argparse
+import json
+import sys
+
+import h5py
+import hdf5plugin  # noqa: F401  (registers the LZ4 filter, id 32004)
+import matplotlib
+
+matplotlib.use("Agg")
+import corner  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("posterior", help="posterior file written by npe-infer")
+    parser.add_argument("target", help="row index or target id")
+    parser.add_argument("--out", help="PNG to write (default: <posterior>-<id>.png)")
+    parser.add_argument("--bins", type=int, help="histogram bins (default: from the effective sample size)")
+    parser.add_argument("--unweighted", action="store_true", help="ignore importance weights")
+    args = parser.parse_args()
+
+    with h5py.File(args.posterior, "r") as f:
+        if f.attrs.get("format") != "exonpe-posterior":
+            sys.exit(f"{args.posterior}: not an exonpe-posterior file")
+        ids = [i.decode() if isinstance(i, bytes) else i for i in f["id"][...]]
+        if args.target in ids:
+            t = ids.index(args.target)
+        elif args.target.isdigit() and int(args.target) < len(ids):
+            t = int(args.target)
+        else:
+            sys.exit(f"{args.posterior}: no target '{args.target}' (ids or 0..{len(ids) - 1})")
+        names = json.loads(f.attrs["parameter_names"])
+        units = json.loads(f.attrs["parameter_units"])
+        samples = f["samples"][t].astype(np.float64)
+        weights = None
+        if "log_weights" in f and not args.unweighted:
+            weights = np.exp(f["log_weights"][t].astype(np.float64))
+        truth = f["theta_true"][t] if "theta_true" in f else None
+        flags = f["flag_reasons"][t]
+        flags = flags.decode() if isinstance(flags, bytes) else flags
+        ess = float(f["ess"][t]) if "ess" in f else None
+        model = f.attrs["model_reference"]
+
+    if not np.isfinite(samples).all():
+        sys.exit(f"target {ids[t]} was not sampled: {flags}")
+    if weights is not None and not (weights.sum() > 0):
+        print(f"target {ids[t]}: every importance weight is zero; plotting q unweighted", file=sys.stderr)
+        weights = None
+    # Rice's rule on the effective sample size: 2·n^(1/3) bins, so weighted posteriors with a few hundred effective
+    # samples are not drawn as noise. 2-D histograms are smoothed by one bin for the same reason.
+    n_eff = (weights.sum() ** 2 / (weights ** 2).sum()) if weights is not None else len(samples)
+    bins = args.bins or int(np.clip(2 * n_eff ** (1 / 3), 10, 40))
+    labels = [f"{n} [{u}]" if u else n for n, u in zip(names, units)]
+    # Parameters with (nearly) no spread break corner's histogram ranges; widen those by a hair.
+    ranges = []
+    for j in range(samples.shape[1]):
+        lo, hi = np.min(samples[:, j]), np.max(samples[:, j])
+        pad = 1e-9 * max(abs(lo), abs(hi), 1.0)
+        ranges.append((lo - pad, hi + pad) if hi - lo < pad else 0.999)
+    figure = corner.corner(samples, weights=weights, labels=labels, truths=truth, truth_color="tab:red", bins=bins, smooth=1.0,
+                           range=ranges, quantiles=[0.16, 0.5, 0.84], show_titles=True, title_fmt=".3g",
+                           title_kwargs={"fontsize": 9}, label_kwargs={"fontsize": 9}, plot_datapoints=weights is None)
+    kind = f"importance-weighted, ESS {ess:.0f}" if weights is not None else "flow samples (unweighted)"
+    title = f"{ids[t]} — {model} — {len(samples)} samples, {kind}"
+    if truth is not None:
+        title += " — red: truth"
+    if flags:
+        title += f"\nflags: {flags}"
+    figure.suptitle(title, fontsize=11, y=1.02)
+    out = args.out or f"{args.posterior.rsplit('.', 1)[0]}-{ids[t]}.png"
+    figure.savefig(out, dpi=110, bbox_inches="tight")
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
