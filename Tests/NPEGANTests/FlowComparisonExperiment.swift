@@ -63,7 +63,10 @@ func flowAndGANSideBySide() throws {
                                                       given: xT, sigma: sigmaT, context: contextT)
     let flowSeconds = Date().timeIntervalSince(start) / Double(count)
     start = Date()
-    let ganTheta = try InpaintingRetrieval(model: gan, options: inpainting).samples(spectra: xT, sigma: sigmaT)
+    // Depths at or below zero (noise on shallow bins) cannot enter the log-depth strips: floored as npe-infer does.
+    let floored = InpaintingSampler(model: gan, parameterNames: flow.parameterNames, options: inpainting).flooredSpectrum(x)
+    let ganTheta = try InpaintingRetrieval(model: gan, options: inpainting)
+        .samples(spectra: Tensor(shape: [count, m], scalars: floored), sigma: sigmaT)
     let ganSeconds = Date().timeIntervalSince(start) / Double(count)
 
     let box = zip(gan.encoding.parameterLow, gan.encoding.parameterHigh).map { $0...$1 }
@@ -95,13 +98,13 @@ func flowAndGANSideBySide() throws {
     let hpd = ExpectedCoverage.curve(ranks: hpdRanks, levels: levels).map(\.coverage)
     // ADC2023 score of the GAN's restarts against the flow's samples (not a truth-based score: a self-consistency
     // measure of how alike the two posteriors are, 1000 = identical marginals).
-    func rows(_ samples: Tensor, target t: Int, count s: Int) -> [[Double]] {
+    func sampleRows(_ samples: Tensor, target t: Int, count s: Int) -> [[Double]] {
         (0..<s).map { r -> [Double] in (0..<d).map { j -> Double in Double(samples.scalars[(t * s + r) * d + j]) } }
     }
     var agreementSum = 0.0
     for t in 0..<count {
-        agreementSum += PosteriorScore.adc2023(samples: rows(ganTheta, target: t, count: inpainting.restarts),
-                                               reference: rows(flowTheta, target: t, count: flowSamples), bounds: box)
+        agreementSum += PosteriorScore.adc2023(samples: sampleRows(ganTheta, target: t, count: inpainting.restarts),
+                                               reference: sampleRows(flowTheta, target: t, count: flowSamples), bounds: box)
     }
     let agreement = agreementSum / Double(count)
 

@@ -64,6 +64,41 @@ struct ExoGANCommandTests {
         }
         // Publishing cleared the checkpoint.
         #expect(!FileManager.default.fileExists(atPath: h.url("checkpoints/gan/checkpoint.safetensors").path))
+
+        try inferWritesThePosteriorFormat(h, reader: reader)
+    }
+
+    /// `npe-infer --model gan@1` on a 3-target CSV catalogue: the flow's file format, S restarts per target inside
+    /// the prior box, log q NaN (a GAN has no density); `--importance-sampling` refused before any work.
+    func inferWritesThePosteriorFormat(_ h: CommandHarness, reader: TrainingDatasetReader) throws {
+        let names = ["planet_radius", "planet_temp", "log_H2O", "log_CO2", "log_CO", "log_CH4", "log_NH3"]
+        let rows = try reader.readRows(0..<40)
+        let usable = (0..<40).filter { (rows.flags?[$0] ?? 0) == 0 }.prefix(3)
+        var csv = (["id"] + (1...52).map { "x_\($0)" } + names.map { "true_\($0)" }).joined(separator: ",") + "\n"
+        for k in usable {
+            let x = rows.x[(k * 52)..<((k + 1) * 52)].map { String($0) }
+            let theta = rows.theta[(k * 7)..<((k + 1) * 7)].map { String($0) }
+            csv += (["row\(k)"] + x + theta).joined(separator: ",") + "\n"
+        }
+        try h.write(csv, to: "targets.csv")
+        let infer = builtExecutable(named: "npe-infer")
+        let base = ["--registry", "reg", "--model", "gan@1", "--catalogue", "targets.csv", "--samples", "4", "--threads", "1"]
+        let refused = try runProcess(infer, base + ["--out", "is.h5", "--importance-sampling"], in: h.root,
+                                     environment: CommandHarness.environment())
+        #expect(refused.status != 0 && refused.errors.contains("a GAN has no density"), "\(refused.errors)")
+        #expect(!FileManager.default.fileExists(atPath: h.url("is.h5").path))
+
+        let result = try runProcess(infer, base + ["--out", "post.h5"], in: h.root, environment: CommandHarness.environment())
+        #expect(result.status == 0, "\(result.errors)")
+        let file = try HDF5File.open(at: h.url("post.h5"))
+        let root = try file.root()
+        #expect(try root.attributes.string("model_kind") == "exogan")
+        let samples = try root.openDataset("samples").readAll(as: Float.self)
+        let logq = try root.openDataset("log_q").readAll(as: Float.self)
+        #expect(samples.count == 3 * 4 * 7 && logq.count == 3 * 4)
+        #expect(logq.allSatisfy { $0.isNaN })
+        let low: [Float] = [0.1, 300, -12, -12, -12, -12, -12], high: [Float] = [2.2, 3000, -1, -1, -1, -1, -1]
+        #expect(samples.indices.allSatisfy { samples[$0] >= low[$0 % 7] && samples[$0] <= high[$0 % 7] })
     }
 
     @Test func badExoGANConfigurationsAreReportedBeforeAnyWork() throws {
