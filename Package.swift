@@ -67,7 +67,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels", "NPESimulators", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
-        .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData"], swiftSettings: swiftSettings),
+        .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
         .target(
@@ -83,10 +83,10 @@ let package = Package(
             dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-train",
-            dependencies: ["NPETraining", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPETraining", "NPEGAN", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-infer",
-            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine",
+            dependencies: ["NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-validate",
@@ -110,7 +110,7 @@ let package = Package(
                            "NPETraining", "npe-infer", "npe-validate", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
-        .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPETestSupport"]),
+        .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPEInference", "NPETestSupport"]),
         .testTarget(
             name: "NPETrainCommandTests",
-            dependencies: ["npe-train", "npe-build-dataset", "NPETraining", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),
+            dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

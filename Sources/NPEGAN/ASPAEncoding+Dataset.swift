@@ -8,8 +8,9 @@ extension ASPAEncoding {
     /// pass over the dataset, bounded memory.
     /// - Throws: ``ExoGANError`` for a grid other than 52 bins, a non-positive depth (naming the dataset row and
     ///   bin), or bad prior bounds.
+    /// - Parameter rowFilter: rows it rejects (outliers the trainer skips) do not set the range either.
     public static func fitted(reader: TrainingDatasetReader, split: DataSplit, parameterLow: [Double], parameterHigh: [Double],
-                              marginDex: Double = 0.5) throws -> ASPAEncoding {
+                              marginDex: Double = 0.5, rowFilter: OutlierFilter? = nil) throws -> ASPAEncoding {
         guard reader.featureCount == ASPALayout.binCount else {
             throw ExoGANError.spectrumLength(expected: ASPALayout.binCount, got: reader.featureCount)
         }
@@ -22,6 +23,7 @@ extension ASPAEncoding {
                 if let flags = rows.flags, TrainingDatasetFormat.RowFlags(rawValue: flags[offset]).contains(.nonFiniteSimulation) {
                     continue
                 }
+                if let rowFilter, !rowFilter.accepts(rows.x[(offset * bins)..<((offset + 1) * bins)]) { continue }
                 for bin in 0..<bins {
                     let value = rows.x[offset * bins + bin]
                     guard value > 0, value.isFinite else { throw ExoGANError.invalidDepth(row: row, bin: bin, value: value) }

@@ -56,14 +56,23 @@ public final class GANTrainer {
     /// from that checkpoint when it exists (it must come from the same options, architecture and dataset) and
     /// continues to `options.epochs`. When ``shouldStop`` fires, the unfinished epoch is discarded (the
     /// checkpoint keeps the last complete one) and ``interrupted`` is set.
-    public func run(reader: TrainingDatasetReader, checkpointURL: URL? = nil, resume: Bool = false) throws -> [GANEpochMetrics] {
+    ///
+    /// - Parameter rowFilter: rows whose x it rejects are never trained on (the flow trainer's outlier filter, so
+    ///   that both methods see the same rows); it is part of the run's identity.
+    public func run(reader: TrainingDatasetReader, checkpointURL: URL? = nil, resume: Bool = false,
+                    rowFilter: OutlierFilter? = nil) throws -> [GANEpochMetrics] {
         guard reader.featureCount == ASPALayout.binCount else {
             throw ExoGANError.spectrumLength(expected: ASPALayout.binCount, got: reader.featureCount)
         }
         guard reader.parameterCount == model.encoding.parameterCount else {
             throw ExoGANError.parameterCount(expected: "\(model.encoding.parameterCount) (the encoding's prior box)", got: reader.parameterCount)
         }
-        let identity = try runIdentity(datasetDigest: reader.contentDigest)
+        var identity = try runIdentity(datasetDigest: reader.contentDigest)
+        if let rowFilter {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            identity += "|filter=" + String(decoding: try encoder.encode(rowFilter), as: UTF8.self)
+        }
         var history: [GANEpochMetrics] = []
         if resume, let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
             let checkpoint = try GANCheckpoint.read(from: url)
@@ -81,7 +90,7 @@ public final class GANTrainer {
             let stream = try EpochBatchStream(
                 reader: reader, split: split, part: .training, epoch: epoch, seed: options.seed,
                 batchSize: options.batchSize, bufferChunks: options.shuffleBufferChunks,
-                rank: communicator.rank, workerCount: communicator.size)
+                rank: communicator.rank, workerCount: communicator.size, rowFilter: rowFilter)
             let metrics = try trainEpoch(epoch) {
                 try stream.next().map { GANBatch(rows: $0.rows, theta: $0.theta, x: $0.x, globalCount: $0.globalCount) }
             }

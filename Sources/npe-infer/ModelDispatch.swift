@@ -1,5 +1,6 @@
 import Foundation
 import NPEDatasets
+import NPEGAN
 import NPEInference
 import NPEModels
 import NPERegistry
@@ -9,13 +10,15 @@ import NPESimulators
 /// sampler, its requirements on the catalogue and, for importance sampling, its simulator's likelihood; the
 /// pipeline, the file format and resumption are shared.
 enum ModelDispatch {
-    static let supportedKinds = [PosteriorModel.kind]
+    static let supportedKinds = [PosteriorModel.kind, ExoGANModel.kind]
 
     static func job(for loaded: LoadedModel, catalogue url: URL, catalogueSHA256: String,
                     settings: InferenceSettings) throws -> InferenceJob {
         switch loaded.card.kind {
         case PosteriorModel.kind:
             return try flowJob(PosteriorModel(loaded: loaded), catalogue: url, catalogueSHA256: catalogueSHA256, settings: settings)
+        case ExoGANModel.kind:
+            return try ganJob(loaded, catalogue: url, catalogueSHA256: catalogueSHA256, settings: settings)
         default:
             throw InferenceError.unsupportedModelKind(model: loaded.id.description, kind: loaded.card.kind, supported: supportedKinds)
         }
@@ -47,6 +50,36 @@ enum ModelDispatch {
             model: requirements, sampler: EstimatorSampler(estimator: estimator, parameterNames: model.parameterNames),
             samplerReadsSigma: estimator.architecture.noiseLevelInput,
             likelihood: settings.importanceSampling ? try likelihood(of: model) : nil,
+            screening: screening, settings: settings)
+    }
+
+    /// An `exogan` model: samples are inpainting restarts, log q is NaN (a GAN has no density), so importance
+    /// sampling is refused before any work. The catalogue needs no σ or context (the image holds neither).
+    static func ganJob(_ loaded: LoadedModel, catalogue url: URL, catalogueSHA256: String,
+                       settings: InferenceSettings) throws -> InferenceJob {
+        if settings.importanceSampling {
+            throw InferenceError.invalidSetting(
+                name: "--importance-sampling",
+                reason: "\(loaded.id) is an exogan model: a GAN has no density q(θ|x), so there are no importance weights")
+        }
+        let model = try ExoGANModel(loaded: loaded)
+        let card = loaded.card
+        let names = card.parameters.map(\.name)
+        let requirements = ModelRequirements(
+            reference: loaded.id.description, kind: ExoGANModel.kind, weightsSHA256: loaded.card.weights.sha256,
+            parameterNames: names, parameterUnits: card.parameters.map(\.unit), wavelengths: card.inputGrid?.wavelengths,
+            binCount: ASPALayout.binCount, contextNames: [], defaultSigma: nil)
+        // Out of training range: a depth outside the encoding's log-depth range (the |z| test with the range's
+        // midpoint and half-width over the threshold flags exactly the depths outside [10^low, 10^high]).
+        let low = pow(10, model.encoding.logDepthLow), high = pow(10, model.encoding.logDepthHigh)
+        let screening = TargetScreening(
+            xMean: [Double](repeating: (low + high) / 2, count: ASPALayout.binCount),
+            xStandardDeviation: [Double](repeating: (high - low) / 2 / settings.zThreshold, count: ASPALayout.binCount),
+            contextPrior: nil, zThreshold: settings.zThreshold)
+        let sampler = InpaintingSampler(model: model, parameterNames: names, options: InpaintingSampler.options(recordedIn: card))
+        return try InferenceJob(
+            catalogue: try readCatalogue(url, contextNames: []), catalogueSHA256: catalogueSHA256,
+            model: requirements, sampler: sampler, samplerReadsSigma: false, likelihood: nil,
             screening: screening, settings: settings)
     }
 

@@ -15,8 +15,18 @@ struct TrainCommand: ParsableCommand {
             key). --workers N trains N thread replicas on slices of each batch (BLAS one thread each); under \
             `mpirun -np N` each rank is one worker. Results depend on --seed and the batch size, not on the \
             worker count (up to float summation order). A checkpoint is written every epoch; after a crash or \
-            Ctrl-C, rerun the same command with --resume.
+            Ctrl-C, rerun the same command with --resume. --kind exogan trains the ExoGAN baseline instead \
+            (the config's exogan: section; --batch-size and --learning-rate then set exogan.batch_size and \
+            exogan.learning_rate; docs/exogan.md).
             """)
+
+    /// What `--kind` trains.
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case flow, exogan
+    }
+
+    @Option(help: "What to train: flow (a neural posterior estimator) or exogan (the ExoGAN baseline).")
+    var kind: Kind = .flow
 
     @Option(help: "Dataset directory (holding dataset.h5) or dataset file.")
     var dataset: String
@@ -68,7 +78,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func request() throws -> TrainingRequest {
+    func request() throws -> TrainingRequest {
         var configuration = TrainingConfiguration()
         var text: String?
         if let config {
@@ -76,8 +86,15 @@ struct TrainCommand: ParsableCommand {
             configuration = try TrainingConfiguration(contentsOfYAML: url)
             text = try? String(contentsOf: url, encoding: .utf8)
         }
-        configuration = try configuration.applying(
-            .init(epochs: epochs, seed: seed, batchSize: batchSize, learningRate: learningRate))
+        if kind == .exogan {
+            // The GAN's batch and step size live in exogan: (DCGAN defaults), so the flags set those.
+            if let batchSize { configuration.exogan.batchSize = batchSize }
+            if let learningRate { configuration.exogan.learningRate = learningRate }
+            configuration = try configuration.applying(.init(epochs: epochs, seed: seed))
+        } else {
+            configuration = try configuration.applying(
+                .init(epochs: epochs, seed: seed, batchSize: batchSize, learningRate: learningRate))
+        }
         return TrainingRequest(
             dataset: URL(fileURLWithPath: dataset), registry: URL(fileURLWithPath: registry), modelName: name,
             configuration: configuration, configurationText: text,
@@ -88,6 +105,7 @@ struct TrainCommand: ParsableCommand {
         if mpi != nil && workers > 1 {
             throw ValidationError("under mpirun each rank is one worker; drop --workers (or use -np \(workers))")
         }
+        if kind == .exogan { return try trainExoGAN(mpi: mpi) }
         let isRoot = mpi?.isRoot ?? true
         let session = try TrainingSession(request: try request(), isRoot: isRoot)
         // Every rank passed its checks before any trains (a rank that failed has aborted the job).
@@ -95,9 +113,7 @@ struct TrainCommand: ParsableCommand {
         let workerCount = mpi?.size ?? workers
         // Parallel workers keep BLAS to one thread each, so N workers use N cores rather than N² threads.
         Engine.configure(blasThreads: workerCount > 1 ? 1 : ProcessInfo.processInfo.activeProcessorCount)
-        let launcher = mpi.map { "mpirun -np \($0.size) " } ?? ""
-        let resumeHint = launcher + "npe-train " + CommandLine.arguments.dropFirst().filter { $0 != "--resume" }.joined(separator: " ")
-            + " --resume"
+        let resumeHint = resumeCommand(mpi: mpi)
         let stop = StopRequest(notice: "Stopping after the current step and writing a checkpoint (again to quit now)...")
         let display = TrainingProgress(epochs: session.request.configuration.training.epochs,
                                        batchSize: session.request.configuration.training.batchSize)
@@ -122,6 +138,15 @@ struct TrainCommand: ParsableCommand {
         display.summarize(outcome.result)
         let id = try session.publish(outcome, workers: workerCount)
         print("published \(id.name)@\(id.version)")
+    }
+}
+
+extension TrainCommand {
+    /// This command line with `--resume` (under the same launcher), for the message after a stop.
+    func resumeCommand(mpi: MPICommunicator?) -> String {
+        let launcher = mpi.map { "mpirun -np \($0.size) " } ?? ""
+        return launcher + "npe-train " + CommandLine.arguments.dropFirst().filter { $0 != "--resume" }.joined(separator: " ")
+            + " --resume"
     }
 }
 

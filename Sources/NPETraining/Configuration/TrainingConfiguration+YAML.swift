@@ -43,12 +43,13 @@ private final class ConfigurationYAMLReader {
     init(source: String) { self.source = source }
 
     func read(_ root: Node, into c: inout TrainingConfiguration) throws {
-        try entries(root, "", known: ["flow", "embedding", "noise", "noise_level_input", "training"]) { key, value, path in
+        try entries(root, "", known: ["flow", "embedding", "noise", "noise_level_input", "training", "exogan"]) { key, value, path in
             switch key {
             case "flow": try flow(value, path, into: &c.flow)
             case "embedding": try embedding(value, path, into: &c.embedding)
             case "noise": try noise(value, path, into: &c.noise)
             case "noise_level_input": c.noiseLevelInput = try isNull(value) ? nil : boolean(value, path)
+            case "exogan": try exogan(value, path, into: &c.exogan)
             default: try training(value, path, into: &c.training)
             }
         }
@@ -98,6 +99,25 @@ private final class ConfigurationYAMLReader {
                     }
                     n.scaleRange = bounds[0]...bounds[1]
                 }
+            }
+        }
+    }
+
+    func exogan(_ node: Node, _ at: String, into g: inout TrainingConfiguration.ExoGAN) throws {
+        let known = ["latent_dimension", "base_channels", "margin_dex", "batch_size", "learning_rate", "beta1", "beta2",
+                     "restarts", "iterations", "perceptual_weight"]
+        try entries(node, at, known: known) { key, value, path in
+            switch key {
+            case "latent_dimension": g.latentDimension = try integer(value, path)
+            case "base_channels": g.baseChannels = try integer(value, path)
+            case "margin_dex": g.marginDex = try number(Double.self, value, path)
+            case "batch_size": g.batchSize = try integer(value, path)
+            case "learning_rate": g.learningRate = try number(Float.self, value, path)
+            case "beta1": g.beta1 = try number(Float.self, value, path)
+            case "beta2": g.beta2 = try number(Float.self, value, path)
+            case "restarts": g.restarts = try integer(value, path)
+            case "iterations": g.iterations = try integer(value, path)
+            default: g.perceptualWeight = try number(Float.self, value, path)
             }
         }
     }

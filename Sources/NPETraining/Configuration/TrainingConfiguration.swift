@@ -78,6 +78,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Batch size, learning rate and schedule, weight decay, clipping, epochs, patience, validation fraction,
     /// shuffle buffer and seed.
     public var training = TrainingConfiguration.defaultOptions
+    /// `npe-train --kind exogan` only: the GAN baseline's networks, optimiser and retrieval defaults.
+    public var exogan = ExoGAN()
 
     public init() {}
 

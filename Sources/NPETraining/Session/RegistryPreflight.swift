@@ -2,8 +2,9 @@ import Foundation
 
 /// Checks that a registry root can take a new version before hours of training are spent: creates it when
 /// missing, then creates and removes a probe file in it.
-enum RegistryPreflight {
-    static func checkWritable(_ root: URL) throws {
+public enum RegistryPreflight {
+    /// - Throws: ``TrainingSetupError/registryNotWritable(path:reason:)``.
+    public static func checkWritable(_ root: URL) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: root.path, isDirectory: &isDirectory) {

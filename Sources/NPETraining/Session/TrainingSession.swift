@@ -35,7 +35,7 @@ public final class TrainingSession: @unchecked Sendable {
     public let lineage: DatasetLineage
 
     /// Rows the standardisation is fitted on (the first training rows; plenty for means and spreads).
-    static let standardizationRows = 50_000
+    public static let standardizationRows = 50_000
 
     /// - Parameter isRoot: the root worker also verifies the digest and checks the registry and checkpoint.
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
@@ -82,8 +82,8 @@ public final class TrainingSession: @unchecked Sendable {
         if isRoot { try reader.verifyContentDigest() }
     }
 
-    /// The dataset's prior, checked against its columns.
-    static func prior(of metadata: TrainingDatasetMetadata, path: String) throws -> Prior {
+    /// The dataset's prior, checked against its columns (``TrainingSetupError/datasetUnusable(path:reason:)``).
+    public static func prior(of metadata: TrainingDatasetMetadata, path: String) throws -> Prior {
         let prior: Prior
         do {
             prior = try JSONDecoder().decode(Prior.self, from: Data(metadata.priorJSON.utf8))
