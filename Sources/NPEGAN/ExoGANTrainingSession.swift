@@ -37,18 +37,8 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
         self.request = request
         let file = request.datasetFile
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            throw TrainingSetupError.datasetMissing(path: request.dataset.path)
-        }
-        let reader = try TrainingDatasetReader(contentsOf: file)
+        let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
-        if isRoot {
-            try RegistryPreflight.checkWritable(request.registry)
-            try RegistryName.validateModelName(request.modelName)
-            let exists = FileManager.default.fileExists(atPath: request.checkpointURL.path)
-            if request.resume && !exists { throw TrainingSetupError.nothingToResume(path: request.checkpointURL.path) }
-            if !request.resume && exists { throw TrainingSetupError.checkpointExists(path: request.checkpointURL.path) }
-        }
         metadata = reader.metadata
         rowCount = reader.rowCount
         guard reader.featureCount == ASPALayout.binCount else {
