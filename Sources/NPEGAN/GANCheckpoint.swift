@@ -1,4 +1,5 @@
 import Foundation
+import NPEData
 import NPERegistry
 import NPETensor
 
@@ -54,26 +55,13 @@ public struct GANCheckpoint {
                              discriminatorOptimizer: dictionaries["discriminatorOptimizer"]!)
     }
 
+    /// Through NPEData's ``AtomicFile`` (temporary sibling, fsync, rename), creating the directory first.
     static func writeAtomically(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw ExoGANError.invalidOption(name: "checkpoint", reason: "cannot create \(temporary.path) (is the directory writable?)")
-        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw ExoGANError.invalidOption(name: "checkpoint", reason: "rename to \(url.path) failed: \(String(cString: strerror(errno)))")
-            }
-            let descriptor = open(directory.path, O_RDONLY)
-            if descriptor >= 0 { fsync(descriptor); close(descriptor) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            try AtomicFile.write(data, to: url)
+        } catch let error as AtomicWriteError {
+            throw ExoGANError.invalidOption(name: "checkpoint", reason: "\(error.call) of \(error.path) failed: \(error.reason)")
         }
     }
 }

@@ -44,7 +44,7 @@ struct PosteriorShardStore {
         } catch {
             throw InferenceError.output(path: directory.path, reason: "cannot create the shard directory: \(error.localizedDescription)")
         }
-        try AtomicFile.write(identity.json(), to: manifest)
+        try OutputFile.write(identity.json(), to: manifest)
         return []
     }
 

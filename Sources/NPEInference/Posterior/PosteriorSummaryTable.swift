@@ -43,7 +43,7 @@ public enum PosteriorSummaryTable {
     /// Writes the CSV atomically.
     public static func write(_ posterior: PosteriorFile, besides output: URL) throws -> URL {
         let url = url(besides: output)
-        try AtomicFile.write(Data(csv(posterior).utf8), to: url)
+        try OutputFile.write(Data(csv(posterior).utf8), to: url)
         return url
     }
 }

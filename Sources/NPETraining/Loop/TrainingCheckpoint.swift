@@ -1,4 +1,5 @@
 import Foundation
+import NPEData
 import NPENN
 import NPERegistry
 import NPETensor
@@ -53,7 +54,7 @@ public struct TrainingCheckpoint {
         }
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         let data = try Safetensors.encode(NamedTensors(tensors: tensors, metadata: ["checkpoint": json]))
-        try AtomicFile.write(data, to: url)
+        try CheckpointFile.write(data, to: url)
     }
 
     public static func read(from url: URL) throws -> TrainingCheckpoint {
@@ -82,29 +83,15 @@ public struct TrainingCheckpoint {
     }
 }
 
-/// Crash-safe whole-file replacement: write a temporary sibling, fsync it, rename over the target, fsync the
-/// directory.
-enum AtomicFile {
+/// Checkpoint files through NPEData's ``AtomicFile`` (temporary sibling, fsync, rename, directory fsync), creating
+/// the checkpoint directory first and reporting failures as ``TrainingError/checkpoint(path:reason:)``.
+enum CheckpointFile {
     static func write(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw TrainingError.checkpoint(path: temporary.path, reason: "cannot create file (is the directory writable?)")
-        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw TrainingError.checkpoint(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
-            }
-            let directoryDescriptor = open(directory.path, O_RDONLY)
-            if directoryDescriptor >= 0 { fsync(directoryDescriptor); close(directoryDescriptor) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            try AtomicFile.write(data, to: url)
+        } catch let error as AtomicWriteError {
+            throw TrainingError.checkpoint(path: error.path, reason: "\(error.call) failed: \(error.reason)")
         }
     }
 }
