@@ -33,9 +33,8 @@ public struct CatalogueTargetList: Sendable {
         }
         let table: CSVTable
         do {
-            // "\r\n" is one Character in Swift, so a split on "\n" would not see it; the MCS list mixes CRLF and LF.
-            let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-            table = try CSVTable(text: text, file: file)
+            // The MCS list mixes CRLF and LF line endings; CSVTable splits both.
+            table = try CSVTable(text: String(decoding: data, as: UTF8.self), file: file)
         } catch let error as CSVError {
             throw DatasetBuildError.invalidInput(file: file, location: "CSV", reason: error.description)
         }
