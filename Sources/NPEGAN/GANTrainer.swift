@@ -150,14 +150,14 @@ public final class GANTrainer {
         let fakeLogits = try discriminator(Variable(fake.value))
         let discriminatorLoss = try (-realLogits).softplus().sum() + fakeLogits.softplus().sum()
         try (discriminatorLoss * scale).backward()
-        try allReduceGradients(discriminator.parameters)
+        try communicator.allReduceGradients(discriminator.parameters)
         discriminatorOptimizer.step()
 
         generator.zeroGradients()
         discriminator.zeroGradients()
         let generatorLoss = try (-discriminator(fake)).softplus().sum()
         try (generatorLoss * scale).backward()
-        try allReduceGradients(generator.parameters)
+        try communicator.allReduceGradients(generator.parameters)
         generatorOptimizer.step()
         discriminator.zeroGradients()
 
@@ -182,20 +182,6 @@ public final class GANTrainer {
             }
         }
         return try! Tensor(shape: [rows.count, dimension], scalars: z)
-    }
-
-    /// Sums gradients over workers in one flat buffer (zeros for a parameter no gradient reached).
-    func allReduceGradients(_ parameters: [Variable]) throws {
-        guard communicator.size > 1 else { return }
-        var flat: [Float] = []
-        for p in parameters { flat += p.gradient?.scalars ?? [Float](repeating: 0, count: p.value.count) }
-        try communicator.allReduceSum(&flat)
-        var offset = 0
-        for p in parameters {
-            let n = p.value.count
-            try p.setGradient(try Tensor(shape: p.shape, scalars: Array(flat[offset..<(offset + n)])))
-            offset += n
-        }
     }
 
     /// Replaces every batch-norm running statistic by its mean over workers.

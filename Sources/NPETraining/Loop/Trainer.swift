@@ -129,7 +129,7 @@ public final class Trainer<Model: TrainableModel> {
                 let summed = try model.summedLoss(inputs(for: batch, epoch: epoch))
                 var sums = [Double(summed.value.scalarValue), Double(batch.count)]
                 try (summed * (1 / Float(batch.globalCount))).backward()
-                try allReduceGradients()
+                try communicator.allReduceGradients(model.parameters)
                 try communicator.allReduceSum(&sums)
                 let meanLoss = Float(sums[0] / sums[1])
                 guard meanLoss.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step, value: meanLoss) }
@@ -210,22 +210,6 @@ public final class Trainer<Model: TrainableModel> {
         guard let noise else { return TrainingInputs(theta: batch.theta, x: batch.x, sigma: nil, context: batch.context) }
         let (x, sigma) = try noise.apply(to: batch, epoch: epoch)
         return TrainingInputs(theta: batch.theta, x: x, sigma: sigma, context: batch.context)
-    }
-
-    /// Sums every parameter's gradient across workers in one flat buffer (one collective per step).
-    func allReduceGradients() throws {
-        guard communicator.size > 1 else { return }
-        let parameters = model.parameters
-        var flat: [Float] = []
-        flat.reserveCapacity(model.parameterCount)
-        for p in parameters { flat += p.gradient?.scalars ?? [Float](repeating: 0, count: p.value.count) }
-        try communicator.allReduceSum(&flat)
-        var offset = 0
-        for p in parameters {
-            let n = p.value.count
-            try p.setGradient(try Tensor(shape: p.shape, scalars: Array(flat[offset..<(offset + n)])))
-            offset += n
-        }
     }
 
     /// Mean validation loss over the held-out rows, with noise drawn for the epoch (so it tracks the training
