@@ -1,30 +1,37 @@
 // swift-tools-version:6.0
 // ExoNPE: amortised neural posterior estimation for exoplanet transmission spectra.
 //
-// Targets are listed bottom-up: system libraries, then the libraries in dependency order,
-// then executables and tests. Dependencies only point up this file. See docs/ARCHITECTURE.md.
+// Targets are listed bottom-up, in dependency order: system libraries, the Foundation-only support layer, the
+// numeric engine, data and registry layers, the simulators, the pipeline libraries, the command-line layer, then
+// executables and tests. Every dependency points to a target listed above it. See docs/ARCHITECTURE.md.
 import PackageDescription
 
-/// Release builds of numeric kernels: no bounds checks inside `withUnsafe...` loops is not
-/// something we ask for globally; `-Ounchecked` is never used. Plain `-O` is enough.
+/// Release builds of numeric kernels: `-Ounchecked` is never used; plain `-O` is enough.
 let swiftSettings: [SwiftSetting] = []
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+let realModule = Target.Dependency.product(name: "RealModule", package: "swift-numerics")
 
 let package = Package(
     name: "ExoNPE",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "NPESupport", targets: ["NPESupport"]),
         .library(name: "NPETensor", targets: ["NPETensor"]),
         .library(name: "NPENN", targets: ["NPENN"]),
         .library(name: "NPEFlows", targets: ["NPEFlows"]),
         .library(name: "NPEData", targets: ["NPEData"]),
         .library(name: "NPESimulators", targets: ["NPESimulators"]),
+        .library(name: "NPETransmission", targets: ["NPETransmission"]),
         .library(name: "NPEChecksum", targets: ["NPEChecksum"]),
+        .library(name: "NPESafetensors", targets: ["NPESafetensors"]),
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
         .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
+        .library(name: "NPEModelKinds", targets: ["NPEModelKinds"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
         .executable(name: "npe-infer", targets: ["npe-infer"]),
@@ -34,6 +41,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Test support only: approximate equality with documented tolerances (expectClose).
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         // MARK: - System libraries (module map + documented shim only)
@@ -43,82 +52,123 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
-        // MARK: - Libraries
-        .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc"], swiftSettings: swiftSettings),
-        .target(name: "NPENN", dependencies: ["NPETensor"], swiftSettings: swiftSettings),
-        .target(name: "NPEFlows", dependencies: ["NPENN"], swiftSettings: swiftSettings),
-        .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4", "NPEChecksum"], swiftSettings: swiftSettings),
-        .target(
-            name: "NPESimulators",
-            dependencies: ["NPECSV", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources")],
-            swiftSettings: swiftSettings),
+        // MARK: - Foundation-only layer
+        // The one POSIX wrapper (one EINTR policy), atomic files, file locks, counter-based random streams and the
+        // one box-to-R bijection: primitives every layer above shares.
+        .target(name: "NPESupport", swiftSettings: swiftSettings),
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPECSV", swiftSettings: swiftSettings),
-        .target(name: "NPERegistry", dependencies: ["NPEChecksum"], swiftSettings: swiftSettings),
+        // The safetensors codec, shared by registry weights and training checkpoints.
+        .target(name: "NPESafetensors", dependencies: ["NPESupport"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
-        // Shared by the executables: the stderr progress bar and SIGINT/SIGTERM as a polled stop flag.
-        .target(name: "NPECommandLine", swiftSettings: swiftSettings),
-        // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
-        // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
-        .target(name: "NPEModels", dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPEData"], swiftSettings: swiftSettings),
-        .target(
-            name: "NPEInference", dependencies: ["NPENN", "NPETensor", "NPEData", "NPECSV", "NPEChecksum", "NPEFlows", "NPESimulators", "NPERegistry", "NPEModels"],
-            swiftSettings: swiftSettings),
-        .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels", "NPESimulators", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
-        // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
-        .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference"], swiftSettings: swiftSettings),
+
+        // MARK: - Numeric engine
+        .target(name: "NPETensor", dependencies: ["CBLAS", "CMalloc", "NPESupport"], swiftSettings: swiftSettings),
+        .target(name: "NPENN", dependencies: ["NPETensor", "NPESupport"], swiftSettings: swiftSettings),
+        .target(name: "NPEFlows", dependencies: ["NPENN", "NPETensor", "NPESupport"], swiftSettings: swiftSettings),
+
+        // MARK: - Files, registry, parallelism
+        .target(name: "NPEData", dependencies: ["CHDF5", "CLZ4", "NPEChecksum", "NPESupport"], swiftSettings: swiftSettings),
+        .target(name: "NPERegistry", dependencies: ["NPEChecksum", "NPESafetensors", "NPESupport"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
         .target(name: "NPEParallelMPI", dependencies: ["NPEParallel", "CMPI"], swiftSettings: swiftSettings),
+
+        // MARK: - Simulators
+        // The vocabulary: the Simulator protocol (row and batch), parameter sources and YAML priors, noise models,
+        // the ADC2023 grid, analytic test problems.
         .target(
-            name: "NPEDatasets", dependencies: ["NPEData", "NPESimulators", "NPETensor", "NPEParallel", "NPEChecksum", "NPECSV"],
+            name: "NPESimulators", dependencies: ["NPECSV", "NPESupport", yams],
+            resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        // The built-in ARIEL transmission forward model and its 11 MB of k-tables and CIA.
+        .target(
+            name: "NPETransmission", dependencies: ["NPESimulators", "NPECSV"],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
+        // MARK: - Pipeline
+        .target(
+            name: "NPEDatasets",
+            dependencies: ["NPEData", "NPESimulators", "NPETransmission", "NPETensor", "NPEParallel", "NPEChecksum", "NPECSV", "NPESupport"],
+            resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
+        // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
+        .target(
+            name: "NPEModels",
+            dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPESafetensors", "NPEData", "NPESupport"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "NPETraining",
+            dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPESafetensors", "NPEModels", "NPESimulators", "NPESupport", yams],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "NPEInference",
+            dependencies: ["NPENN", "NPETensor", "NPEData", "NPECSV", "NPEChecksum", "NPEFlows", "NPESimulators", "NPERegistry", "NPEModels", "NPESupport"],
+            swiftSettings: swiftSettings),
+        // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
+        .target(
+            name: "NPEGAN",
+            dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport"],
+            swiftSettings: swiftSettings),
+
+        // The model-kind seam: what a kind does (train, checkpoint, publish, load, sample, score), the registered
+        // kinds (npe-flow, exogan) and the simulator of a model's lineage. The executables dispatch through it.
+        .target(
+            name: "NPEModelKinds",
+            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPESimulators"],
+            swiftSettings: swiftSettings),
+
+        // MARK: - Command-line layer
+        // What the executables share: the stderr progress bar, SIGINT/SIGTERM as a polled stop flag, the one worker
+        // launcher (MPI or threads), shared option groups, and the training driver every model kind runs through.
+        .target(
+            name: "NPECommandLine",
+            dependencies: ["NPEModelKinds", "NPETraining", "NPEDatasets", "NPETensor", "NPEParallel", "NPEParallelMPI", argumentParser],
+            swiftSettings: swiftSettings),
+
         // MARK: - Executables (thin: parse arguments, call the libraries)
-        .executableTarget(
-            name: "npe-registry",
-            dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "npe-registry", dependencies: ["NPERegistry", argumentParser]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPECommandLine", "NPEDatasets", "NPESimulators", "NPEParallel", argumentParser]),
         .executableTarget(
-            name: "npe-train",
-            dependencies: ["NPETraining", "NPEGAN", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "npe-train", dependencies: ["NPECommandLine", "NPEModelKinds", "NPETraining", argumentParser]),
         .executableTarget(
             name: "npe-infer",
-            dependencies: ["NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine", argumentParser]),
         .executableTarget(
             name: "npe-validate",
-            dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators", argumentParser]),
         .executableTarget(
-            name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators"], path: "Benchmarks/npe-bench"),
+            name: "npe-bench",
+            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
+            path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
-        // Shared test helpers (gradient checks); only test targets depend on it.
-        .target(name: "NPETestSupport", dependencies: ["NPETensor"]),
-        .testTarget(name: "NPETensorTests", dependencies: ["NPETensor", "NPETestSupport"]),
-        .testTarget(name: "NPENNTests", dependencies: ["NPENN", "NPETestSupport"]),
-        .testTarget(name: "NPEFlowsTests", dependencies: ["NPEFlows", "NPESimulators", "NPETestSupport"]),
-        .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPETestSupport"]),
-        .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPETestSupport"]),
+        // Shared test helpers (gradient checks, processes); only test targets depend on it.
+        .target(name: "NPETestSupport", dependencies: ["NPETensor", "NPESupport", realModule]),
+        .testTarget(name: "NPESupportTests", dependencies: ["NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPECommandLineTests", dependencies: ["NPECommandLine", "NPETestSupport"]),
+        .testTarget(name: "NPETensorTests", dependencies: ["NPETensor", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPENNTests", dependencies: ["NPENN", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPEFlowsTests", dependencies: ["NPEFlows", "NPESimulators", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPEDataTests", dependencies: ["NPEData", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPETransmissionTests", dependencies: ["NPETransmission", "NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
         .testTarget(
             name: "NPEInferenceTests",
-            dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
-                           "NPETraining", "npe-infer", "npe-validate", "NPETestSupport"]),
-        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
-        .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
-        .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPETestSupport"]),
+            dependencies: ["NPEInference", "NPESimulators", "NPETransmission", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
+                           "NPETraining", "NPESupport", "npe-infer", "npe-validate", "NPETestSupport"]),
+        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
-        .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPETestSupport"]),
+        .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
-        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "npe-build-dataset", "NPEInference", "NPETestSupport"]),
+        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "NPETransmission", "npe-build-dataset", "NPEInference", "NPESupport", "NPETestSupport"]),
         .testTarget(
             name: "NPETrainCommandTests",
-            dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),
+            dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPESafetensors", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,9 @@
 import Foundation
 import NPEDatasets
 import NPESimulators
+import NPETransmission
 import NPETensor
+import NPESupport
 
 /// `dataset`: issue 4's figures for the ARIEL transmission model and the dataset builder.
 ///
@@ -41,7 +43,7 @@ enum DatasetSuite {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("npe-bench-dataset-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let builder = try DatasetBuilder(
-            prior: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: 1,
+            source: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: 1,
             directory: directory)
         guard let summary = try builder.run(options: DatasetBuildOptions(threads: threads, progressInterval: 3600))
         else { return }

@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// `engine`: sgemm throughput and the MLP training step that issue 2's goals are stated for.
 enum EngineSuite {

@@ -2,6 +2,7 @@ import Foundation
 import NPEFlows
 import NPENN
 import NPETensor
+import NPESupport
 
 /// `flows`: the issue-3 configuration (θ 7, x 52 as the context, 5 transforms, hidden 50×2, 10 bins) for each
 /// flow kind: training-step, log-probability and sampling throughput.

@@ -1,6 +1,7 @@
 import Foundation
 import NPEGAN
 import NPETensor
+import NPESupport
 
 /// `gan`: the ExoGAN baseline at its default size on the 52-bin ARIEL grid with D = 7 (latent 32, c = 16):
 /// one training step (discriminator + generator) on a batch of 128, and inpainting retrieval with the default

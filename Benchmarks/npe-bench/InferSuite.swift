@@ -3,7 +3,9 @@ import NPEFlows
 import NPEInference
 import NPEModels
 import NPESimulators
+import NPETransmission
 import NPETensor
+import NPESupport
 
 /// `infer`: the `npe-infer` pipeline end to end (sampling, summaries, shards, the final LZ4 file) with the default
 /// model size: ARIEL prior (D = 7, A = 2), M = 52, MLP embedding [64] → 32, 5 transforms of hidden 50×2, 10 spline

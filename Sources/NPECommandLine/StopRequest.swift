@@ -1,10 +1,12 @@
 import Foundation
+import Synchronization
 
-/// The signal that asked for a stop (0: none). Written only by the signal handler, read by ``StopRequest``.
-private var receivedStopSignal: Int32 = 0
-/// The notice printed on the first signal, prepared beforehand: a handler may only call async-signal-safe
-/// functions such as `write(2)`.
-private var stopNotice: [UInt8] = []
+/// The signal that asked for a stop (0: none). Written only by the signal handler, read by ``StopRequest`` from
+/// any thread: a lock-free atomic, which is both async-signal-safe and free of data races.
+private let receivedStopSignal = Atomic<Int32>(0)
+/// The notice printed on the first signal, prepared before the handler is installed (a handler may only call
+/// async-signal-safe functions such as `write(2)`, so it must not build the text itself).
+nonisolated(unsafe) private var stopNotice: [UInt8] = []
 
 /// Turns SIGINT and SIGTERM into a polled flag, so a long job can finish its current step, save its state and
 /// exit cleanly instead of dying mid-write.
@@ -19,8 +21,8 @@ public final class StopRequest: @unchecked Sendable {
     public init(notice: String) {
         stopNotice = Array("\n\(notice)\n".utf8)
         let handler: @convention(c) (Int32) -> Void = { number in
-            if receivedStopSignal != 0 { _exit(128 + number) }
-            receivedStopSignal = number
+            // exchange, not load-then-store: two signals racing on two threads still see exactly one "first".
+            if receivedStopSignal.exchange(number, ordering: .sequentiallyConsistent) != 0 { _exit(128 + number) }
             stopNotice.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         }
         var mask = sigset_t()
@@ -33,11 +35,11 @@ public final class StopRequest: @unchecked Sendable {
     }
 
     /// Whether a stop was asked for.
-    public var isRequested: Bool { receivedStopSignal != 0 }
+    public var isRequested: Bool { receivedStopSignal.load(ordering: .sequentiallyConsistent) != 0 }
 
     /// The signal received (`SIGINT` or `SIGTERM`), if any.
     public var signalName: String? {
-        switch receivedStopSignal {
+        switch receivedStopSignal.load(ordering: .sequentiallyConsistent) {
         case 0: return nil
         case SIGINT: return "SIGINT"
         default: return "SIGTERM"

@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// The DCGAN discriminator, images `[n, 16, 16, 1]` → logits `[n, 1]` (log-odds that an image is real); layers
 /// as in ``GANArchitecture``. Initialised as ``DCGANGenerator`` is.

@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// The DCGAN generator, z `[n, L]` → images `[n, 16, 16, 1]` in (−1, 1); layers as in ``GANArchitecture``.
 ///

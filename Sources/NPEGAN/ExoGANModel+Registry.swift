@@ -1,6 +1,8 @@
 import Foundation
 import NPERegistry
 import NPETensor
+import NPESafetensors
+import NPESupport
 
 extension ExoGANModel {
     /// A card of kind `exogan` for this model: the architecture (``GANArchitecture`` as JSON) plus what the

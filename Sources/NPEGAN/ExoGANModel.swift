@@ -1,6 +1,7 @@
 import Foundation
 import NPENN
 import NPETensor
+import NPESupport
 
 /// An ExoGAN baseline model: the image encoding plus the DCGAN generator and discriminator built from one
 /// ``GANArchitecture``. Train it with ``GANTrainer``, retrieve with ``InpaintingRetrieval``, store it with

@@ -4,6 +4,7 @@ import NPEModels
 import NPEParallel
 import NPERegistry
 import NPETraining
+import NPESupport
 
 extension ExoGANTrainingSession {
     /// What one worker's training produced.

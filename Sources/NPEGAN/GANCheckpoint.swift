@@ -2,6 +2,8 @@ import Foundation
 import NPEData
 import NPERegistry
 import NPETensor
+import NPESupport
+import NPESafetensors
 
 /// What a GAN run needs to continue after an interruption: both networks (with running statistics), both Adam
 /// states, the completed epochs and their metrics. Latent draws and batch order are keyed on (seed, epoch), so a

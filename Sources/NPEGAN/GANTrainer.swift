@@ -4,6 +4,7 @@ import NPENN
 import NPEParallel
 import NPETensor
 import NPETraining
+import NPESupport
 
 /// Synchronous data-parallel DCGAN training of an ``ExoGANModel`` on (θ, x) rows.
 ///

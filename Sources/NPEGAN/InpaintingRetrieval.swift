@@ -1,6 +1,7 @@
 import Foundation
 import NPENN
 import NPETensor
+import NPESupport
 
 /// How ``InpaintingRetrieval`` completes images.
 public struct InpaintingOptions: Codable, Sendable, Equatable {

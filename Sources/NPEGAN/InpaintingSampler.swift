@@ -2,6 +2,7 @@ import Foundation
 import NPEInference
 import NPERegistry
 import NPETensor
+import NPESupport
 
 /// An `exogan` model as NPEInference's ``NPEInference/PosteriorSampler``, so `npe-infer` writes its posterior file
 /// like a flow's: the S samples of a target are the parameter patches of S inpainting restarts

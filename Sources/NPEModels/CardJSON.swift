@@ -1,5 +1,6 @@
 import Foundation
 import NPERegistry
+import NPESupport
 
 /// Conversions between typed Codable values and the card's free-form ``JSONValue`` fields.
 enum CardJSON {

@@ -4,6 +4,7 @@ import NPEFlows
 import NPERegistry
 import NPESimulators
 import NPETensor
+import NPESafetensors
 
 extension PosteriorModel {
     /// The card of a trained estimator, for ``publish(_:name:to:card:files:)`` (the registry fills in the name,

@@ -1,6 +1,7 @@
 import Foundation
 import NPESimulators
 import NPETensor
+import NPESupport
 
 /// The Gaussian noise a model is trained with, as declared in its model card: training draws it afresh every epoch,
 /// and validation draws it with its own seed, so a model is always judged on the noise it was trained for.

@@ -1,4 +1,5 @@
 import Foundation
+import NPESupport
 
 /// One evaluation result appended to a published version (`evaluations/<timestamp>-<kind>.json`), e.g. the
 /// coverage report of `npe-validate`. Records sit beside the card and never change it or the weights.

@@ -1,4 +1,5 @@
 import Foundation
+import NPESafetensors
 
 /// A model version read from the registry, with its card and weights already verified.
 public struct LoadedModel: Sendable {

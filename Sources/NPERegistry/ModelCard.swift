@@ -1,4 +1,5 @@
 import Foundation
+import NPESupport
 
 /// `card.json`: everything needed to use, reproduce and audit one published model version.
 ///

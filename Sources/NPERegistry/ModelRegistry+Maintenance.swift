@@ -50,7 +50,7 @@ extension ModelRegistry {
                     let path = modelPath(name) + "/" + entry
                     let marker = path + "/" + Self.publishMarkerName
                     if try FileSystem.kind(of: marker) == .regularFile {
-                        guard let lock = try FileLock.tryLocking(path: marker) else {
+                        guard let lock = try FileSystem.tryLocking(marker) else {
                             report.inProgress.append(path)
                             continue
                         }

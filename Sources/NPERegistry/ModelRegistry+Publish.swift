@@ -1,4 +1,6 @@
 import Foundation
+import NPESupport
+import NPESafetensors
 
 extension ModelRegistry {
     /// Publishes a new version of `name` and returns it.
@@ -107,7 +109,7 @@ extension ModelRegistry {
         try withModelLock(name) {
             let path = modelPath(name) + "/" + Self.temporaryPrefix + UUID().uuidString
             try FileSystem.makeDirectory(path, mode: 0o755)
-            return (path, try FileLock(path: path + "/" + Self.publishMarkerName))
+            return (path, try FileSystem.lock(path + "/" + Self.publishMarkerName))
         }
     }
 
@@ -115,7 +117,7 @@ extension ModelRegistry {
     func withModelLock<Result>(_ name: String, _ body: () throws -> Result) throws -> Result {
         try RegistryName.validateModelName(name)
         try requireDirectory(modelPath(name), orElse: .modelNotFound(name: name, path: modelPath(name)))
-        let lock = try FileLock(path: lockPath(name))
+        let lock = try FileSystem.lock(lockPath(name))
         defer { lock.unlock() }
         return try body()
     }

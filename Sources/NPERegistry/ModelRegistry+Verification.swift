@@ -1,4 +1,5 @@
 import Foundation
+import NPESafetensors
 
 /// The outcome of checking one version, or a model's alias table: every problem found, not just the first.
 public struct VerificationReport: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import NPESafetensors
 
 /// A directory of versioned, immutable, verifiable models.
 ///

@@ -1,17 +1,23 @@
-/// A forward model x = f(inputs): a noise-free simulator that the dataset builder runs over prior draws.
+/// A forward model x = f(inputs): the simulator the dataset builder, the mock catalogue, importance sampling and
+/// sequential rounds run over parameter draws.
 ///
 /// Inputs are addressed by name. The prior file declares every name in ``inputNames`` (either as an inferred
-/// parameter theta or as an auxiliary context input such as planet mass), and the builder maps prior columns to
+/// parameter theta or as an auxiliary context input such as planet mass), and callers map prior columns to
 /// simulator inputs by name, so the order of a prior file never silently changes the physics.
 ///
-/// Conformers must be deterministic: the same inputs give the same outputs bit for bit, whatever thread runs them.
-/// That is what makes a dataset row independent of the thread and rank count.
+/// The one entry point is a **batch**: inputs `[n, I]` → outputs `[n, M]` plus a per-row failure
+/// (``simulate(_:)``). An out-of-process simulator can then be one call per batch; an in-process model conforms to
+/// ``RowSimulator`` and keeps its zero-allocation row kernel, which the batch entry point loops over.
+///
+/// Conformers must be deterministic given the batch: the same inputs, rows and seed give the same outputs bit for
+/// bit, whatever thread or process runs them. That is what makes a dataset row independent of the thread and rank
+/// count. A stochastic simulator keys its randomness on (``SimulationBatch/seed``, ``SimulationBatch/rows``).
 public protocol Simulator: Sendable {
     /// A stable identifier, recorded in dataset provenance (e.g. `"ariel-transmission"`).
     var name: String { get }
     /// The simulator's own version, recorded in provenance; bump it whenever outputs change.
     var version: String { get }
-    /// The inputs ``simulate(_:into:)`` reads, in order.
+    /// The inputs each row holds, in order.
     var inputNames: [String] { get }
     /// M, the number of outputs per simulation.
     var outputCount: Int { get }
@@ -20,10 +26,21 @@ public protocol Simulator: Sendable {
     /// Settings that change the outputs, recorded in provenance (string values, JSON-friendly).
     var configuration: [String: String] { get }
 
+    /// Runs the model on a batch of rows.
+    ///
+    /// - Returns: outputs `[n, M]` and the rows that failed, with why. Non-finite outputs in a row that did not
+    ///   fail are not a failure here: callers count them as failed simulations themselves.
+    /// - Throws: only for a batch that is malformed as a whole (``SimulatorError/wrongInputCount(expected:got:)``);
+    ///   a row the model cannot run is a failure in the result, and the other rows go on.
+    func simulate(_ batch: SimulationBatch) throws -> SimulationResult
+}
+
+/// A simulator with an in-process row kernel: the batch entry point loops over ``simulate(_:into:)``.
+public protocol RowSimulator: Simulator {
     /// Runs the model on one input row.
     ///
     /// - Parameters:
-    ///   - inputs: `inputNames.count` values, in the order of ``inputNames``.
+    ///   - inputs: `inputNames.count` values, in the order of ``Simulator/inputNames``.
     ///   - output: `outputCount` values, overwritten.
     /// - Throws: ``SimulatorError`` when an input is outside the model's domain. Non-finite outputs are not an
     ///   error here: the caller counts and reports them.
@@ -62,7 +79,46 @@ extension Simulator {
     public var spectralGrid: SpectralGrid? { nil }
     public var configuration: [String: String] { [:] }
 
-    /// Convenience for tests and one-off calls: runs one row from an array.
+    /// Convenience for tests and one-off calls: runs one row from an array as a batch of one.
+    ///
+    /// - Throws: ``SimulatorError/wrongInputCount(expected:got:)``, or the row's own failure.
+    public func simulate(_ inputs: [Double]) throws -> [Double] {
+        guard inputs.count == inputNames.count else {
+            throw SimulatorError.wrongInputCount(expected: inputNames.count, got: inputs.count)
+        }
+        let result = try simulate(SimulationBatch(inputs: inputs, inputCount: inputs.count, rows: [0], seed: 0))
+        if let failure = result.failures[0] { throw failure }
+        return result.outputs
+    }
+}
+
+extension RowSimulator {
+    /// Loops the row kernel over the batch; a row that throws is a failure with its error, and its outputs NaN.
+    public func simulate(_ batch: SimulationBatch) throws -> SimulationResult {
+        let width = inputNames.count, m = outputCount
+        guard batch.inputCount == width else {
+            throw SimulatorError.wrongInputCount(expected: width, got: batch.inputCount)
+        }
+        var outputs = [Double](repeating: 0, count: batch.count * m)
+        var failures: [Int: any Error] = [:]
+        batch.inputs.withUnsafeBufferPointer { inputs in
+            outputs.withUnsafeMutableBufferPointer { all in
+                for row in 0..<batch.count {
+                    let input = UnsafeBufferPointer(rebasing: inputs[row * width ..< (row + 1) * width])
+                    let output = UnsafeMutableBufferPointer(rebasing: all[row * m ..< (row + 1) * m])
+                    do {
+                        try simulate(input, into: output)
+                    } catch {
+                        failures[row] = error
+                        for j in output.indices { output[j] = .nan }
+                    }
+                }
+            }
+        }
+        return SimulationResult(outputs: outputs, outputCount: m, failures: failures)
+    }
+
+    /// Runs one row from an array through the row kernel, keeping its typed error.
     public func simulate(_ inputs: [Double]) throws -> [Double] {
         guard inputs.count == inputNames.count else {
             throw SimulatorError.wrongInputCount(expected: inputNames.count, got: inputs.count)

@@ -1,5 +1,6 @@
 import NPETensor
 import Testing
+import NPESupport
 
 // Test helpers shared by every test target (not shipped in any product).
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import NPECommandLine
 import NPEDatasets
 import NPEParallel
-import NPEParallelMPI
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,11 +16,7 @@ struct BuildCommand: ParsableCommand {
             command with --resume.
             """)
 
-    @Option(help: "Prior YAML file (default: the simulator's built-in prior).")
-    var prior: String?
-
-    @Option(help: "Simulator: \(SimulatorCatalog.names.joined(separator: ", ")).")
-    var simulator = "ariel-transmission"
+    @OptionGroup var simulation: SimulatorOptions
 
     @Option(help: "Number of rows (prior draws).")
     var rows: Int
@@ -28,11 +24,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Output directory, e.g. datasets/NAME.")
     var out: String
 
-    @Option(help: "Seed of the counter-based generator.")
-    var seed: UInt64 = 0
+    @OptionGroup var seeding: SeedOptions
 
-    @Option(help: "Worker threads (default: the number of cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threading: ThreadOptions
 
     @Option(help: "Rows per shard (default: one HDF5 chunk, about 1 MiB of x).")
     var shardRows: Int?
@@ -48,32 +42,23 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be positive (got \(rows))") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive (got \(threads))") }
         if let shardRows, shardRows <= 0 { throw ValidationError("--shard-rows must be positive (got \(shardRows))") }
     }
 
+    /// One worker per process (the builder runs its own --threads threads); under mpirun, one per rank.
     func run() throws {
-        guard MPIEnvironment.isLaunchedByMPI else { return try build(communicator: LocalCommunicator()) }
-        let communicator = try MPICommunicator()
-        do {
-            try build(communicator: communicator)
-            try communicator.finalize()
-        } catch {
-            // A failed rank must end the job, or its peers wait for it forever in the next collective.
-            FileHandle.standardError.write(Data("Error (rank \(communicator.rank)): \(error)\n".utf8))
-            communicator.abort(errorCode: 1)
-        }
+        try Workers.launch(threads: 1) { workers in try workers.run { try build(communicator: $0) } }
     }
 
     private func build(communicator: Communicator) throws {
-        let entry = try SimulatorCatalog.entry(named: simulator)
+        let entry = try SimulatorCatalog.entry(named: simulation.simulator)
         let builder = try DatasetBuilder(
-            prior: try DatasetInputs.prior(at: prior, fallback: entry.defaultPrior), simulator: entry.simulator,
+            source: try DatasetInputs.prior(at: simulation.prior, fallback: entry.defaultPrior), simulator: entry.simulator,
             noiseModel: try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel), rows: rows,
-            seed: seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
+            seed: seeding.seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
         let display = ProgressDisplay()
         let options = DatasetBuildOptions(
-            threads: threads, resume: resume, keepShards: keepShards,
+            threads: threading.threads, resume: resume, keepShards: keepShards,
             progressInterval: display.interval)
         guard
             let summary = try builder.run(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NPECommandLine
 import Foundation
 import NPEChecksum
 import NPEDatasets
@@ -32,21 +33,18 @@ struct CatalogueCommand: ParsableCommand {
     @Option(help: "Transits co-added per target: a number, or 'tier2' for the list's 'Tier 2 Transits'.")
     var transits = "1"
 
-    @Option(help: "Seed of the abundance draws and the noise.")
-    var seed: UInt64 = 0
+    @OptionGroup var seeding: SeedOptions
 
     @Option(help: "Use only the first N targets of the list.")
     var limit: Int?
 
-    @Option(help: "Worker threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threading: ThreadOptions
 
     @Flag(help: "Replace an existing output file.")
     var overwrite = false
 
     func validate() throws {
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive (got \(limit))") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive (got \(threads))") }
         _ = try transitChoice()
     }
 
@@ -67,9 +65,9 @@ struct CatalogueCommand: ParsableCommand {
             csv: targetsURL, parameters: prior.thetaNames + prior.contextNames,
             label: targets == nil ? CatalogueTargetList.arielMCSKnown2024Label : nil)
         let builder = try MockCatalogueBuilder(
-            prior: prior, simulator: entry.simulator, noiseModel: noiseModel, transits: try transitChoice(), seed: seed)
+            prior: prior, simulator: entry.simulator, noiseModel: noiseModel, transits: try transitChoice(), seed: seeding.seed)
         let start = Date()
-        let catalogue = builder.build(list, limit: limit, threads: threads)
+        let catalogue = builder.build(list, limit: limit, threads: threading.threads)
         let priorURL = try self.prior.map { URL(fileURLWithPath: $0) } ?? Prior.builtinURL(named: "ariel-adc2023")
         var sources = [
             MockCatalogue.Provenance.Source(role: "targets", path: list.source, sha256: list.sha256),
@@ -83,7 +81,7 @@ struct CatalogueCommand: ParsableCommand {
                                  sha256: SHA256.hexDigest(of: Data(try noiseModel.jsonString().utf8)), digestOf: "noise model JSON"))
         }
         let provenance = MockCatalogue.Provenance(
-            sources: sources, seed: seed, transits: builder.transits.description, prior: prior,
+            sources: sources, seed: seeding.seed, transits: builder.transits.description, prior: prior,
             simulator: entry.simulator, noiseModel: noiseModel)
         try catalogue.write(to: URL(fileURLWithPath: out), provenance: provenance, replacingExisting: overwrite)
         print(CatalogueSummaryText.lines(catalogue, out: out, seconds: Date().timeIntervalSince(start)))

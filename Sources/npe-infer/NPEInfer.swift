@@ -3,6 +3,7 @@ import Foundation
 import NPEChecksum
 import NPECommandLine
 import NPEInference
+import NPEModelKinds
 import NPERegistry
 
 /// `npe-infer`: posteriors for a catalogue of spectra from a registered model.
@@ -15,17 +16,16 @@ struct NPEInfer: ParsableCommand {
             OUT.parts/ until the end, so an interrupted run continues with --resume and gives the same output.
             """)
 
-    @Option(help: "The model registry directory.") var registry: String
-    @Option(help: "The model: NAME, NAME@VERSION or NAME@ALIAS.") var model: String
+    @OptionGroup var model: ModelOptions
     @Option(help: "The catalogue: .h5/.hdf5 (x, wavelength, optional sigma, context, id, theta_true) or .csv.") var catalogue: String
     @Option(help: "Posterior samples per target (S).") var samples: Int
     @Option(help: "The posterior file to write.") var out: String
     @Flag(help: "Weigh the samples against the exact likelihood of the model's simulator (S simulations per target).")
     var importanceSampling = false
-    @Option(help: "Threads for sampling and simulations; the default is the core count.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threading: ThreadOptions
     @Flag(help: "Continue an interrupted run (same model, catalogue, samples, seed and importance-sampling setting).")
     var resume = false
-    @Option(help: "The seed; target t draws from the stream keyed on (seed, t).") var seed: UInt64 = 0
+    @OptionGroup var seeding: SeedOptions
     @Option(help: "Targets per shard written to OUT.parts/.") var batchTargets: Int = 64
     @Option(help: "Flag targets whose largest per-bin |z| against the training x exceeds this.")
     var zThreshold: Double = 5
@@ -45,13 +45,14 @@ struct NPEInfer: ParsableCommand {
     }
 
     func infer() throws {
-        let settings = InferenceSettings(samplesPerTarget: samples, seed: seed, importanceSampling: importanceSampling,
-                                         batchTargets: batchTargets, threads: threads,
+        let settings = InferenceSettings(samplesPerTarget: samples, seed: seeding.seed, importanceSampling: importanceSampling,
+                                         batchTargets: batchTargets, threads: threading.threads,
                                          lowEfficiencyThreshold: lowEfficiency, zThreshold: zThreshold)
-        let loaded = try ModelRegistry(root: URL(fileURLWithPath: registry)).load(model)
+        let loaded = try ModelRegistry(root: URL(fileURLWithPath: model.registry)).load(model.model)
         let catalogueURL = URL(fileURLWithPath: catalogue)
-        let job = try ModelDispatch.job(for: loaded, catalogue: catalogueURL,
-                                        catalogueSHA256: try SHA256.hexDigest(ofFileAt: catalogueURL), settings: settings)
+        let job = try ModelKinds.kind(of: loaded).inferenceJob(
+            for: loaded, catalogue: InferenceCatalogue(url: catalogueURL, sha256: try SHA256.hexDigest(ofFileAt: catalogueURL)),
+            settings: settings)
         let bar = ProgressBar()
         // Ctrl-C finishes the current batch and stops with every finished batch kept for --resume.
         let stop = StopRequest(notice: "npe-infer: stopping after the current batch (again to quit at once)")

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import NPECommandLine
-import NPEParallel
-import NPEParallelMPI
-import NPETensor
+import NPEModelKinds
 import NPETraining
 
 struct TrainCommand: ParsableCommand {
@@ -20,13 +18,8 @@ struct TrainCommand: ParsableCommand {
             exogan.learning_rate; docs/exogan.md).
             """)
 
-    /// What `--kind` trains.
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case flow, exogan
-    }
-
-    @Option(help: "What to train: flow (a neural posterior estimator) or exogan (the ExoGAN baseline).")
-    var kind: Kind = .flow
+    @Option(help: "What to train: \(ModelKinds.trainingNames.joined(separator: " or ")) (flow: a neural posterior estimator; exogan: the ExoGAN baseline).")
+    var kind = "flow"
 
     @Option(help: "Dataset directory (holding dataset.h5) or dataset file.")
     var dataset: String
@@ -63,99 +56,27 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1 (got \(workers))") }
+        guard ModelKinds.kind(trainingName: kind) != nil else {
+            throw ValidationError("--kind must be one of \(ModelKinds.trainingNames.joined(separator: ", ")) (got '\(kind)')")
+        }
     }
 
     func run() throws {
-        guard MPIEnvironment.isLaunchedByMPI else { return try train(mpi: nil) }
-        let communicator = try MPICommunicator()
-        do {
-            try train(mpi: communicator)
-            try communicator.finalize()
-        } catch {
-            // A failed rank must end the job, or its peers wait for it forever in the next collective.
-            FileHandle.standardError.write(Data("Error (rank \(communicator.rank)): \(error)\n".utf8))
-            communicator.abort(errorCode: 1)
+        let modelKind = ModelKinds.kind(trainingName: kind)!
+        try TrainingCommandRunner.train(kind: modelKind, workers: workers) {
+            var configuration = TrainingConfiguration()
+            var text: String?
+            if let config {
+                let url = URL(fileURLWithPath: config)
+                configuration = try TrainingConfiguration(contentsOfYAML: url)
+                text = try? String(contentsOf: url, encoding: .utf8)
+            }
+            configuration = try modelKind.applying(
+                TrainingOverrides(epochs: epochs, seed: seed, batchSize: batchSize, learningRate: learningRate), to: configuration)
+            return TrainingRequest(
+                dataset: URL(fileURLWithPath: dataset), registry: URL(fileURLWithPath: registry), modelName: name,
+                configuration: configuration, configurationText: text,
+                checkpointDirectory: URL(fileURLWithPath: checkpointDir ?? "checkpoints/\(name)"), resume: resume)
         }
-    }
-
-    func request() throws -> TrainingRequest {
-        var configuration = TrainingConfiguration()
-        var text: String?
-        if let config {
-            let url = URL(fileURLWithPath: config)
-            configuration = try TrainingConfiguration(contentsOfYAML: url)
-            text = try? String(contentsOf: url, encoding: .utf8)
-        }
-        if kind == .exogan {
-            // The GAN's batch and step size live in exogan: (DCGAN defaults), so the flags set those.
-            if let batchSize { configuration.exogan.batchSize = batchSize }
-            if let learningRate { configuration.exogan.learningRate = learningRate }
-            configuration = try configuration.applying(.init(epochs: epochs, seed: seed))
-        } else {
-            configuration = try configuration.applying(
-                .init(epochs: epochs, seed: seed, batchSize: batchSize, learningRate: learningRate))
-        }
-        return TrainingRequest(
-            dataset: URL(fileURLWithPath: dataset), registry: URL(fileURLWithPath: registry), modelName: name,
-            configuration: configuration, configurationText: text,
-            checkpointDirectory: URL(fileURLWithPath: checkpointDir ?? "checkpoints/\(name)"), resume: resume)
-    }
-
-    private func train(mpi: MPICommunicator?) throws {
-        if mpi != nil && workers > 1 {
-            throw ValidationError("under mpirun each rank is one worker; drop --workers (or use -np \(workers))")
-        }
-        if kind == .exogan { return try trainExoGAN(mpi: mpi) }
-        let isRoot = mpi?.isRoot ?? true
-        let session = try TrainingSession(request: try request(), isRoot: isRoot)
-        // Every rank passed its checks before any trains (a rank that failed has aborted the job).
-        try mpi?.barrier()
-        let workerCount = mpi?.size ?? workers
-        // Parallel workers keep BLAS to one thread each, so N workers use N cores rather than N² threads.
-        Engine.configure(blasThreads: workerCount > 1 ? 1 : ProcessInfo.processInfo.activeProcessorCount)
-        let resumeHint = resumeCommand(mpi: mpi)
-        let stop = StopRequest(notice: "Stopping after the current step and writing a checkpoint (again to quit now)...")
-        let display = TrainingProgress(epochs: session.request.configuration.training.epochs,
-                                       batchSize: session.request.configuration.training.batchSize)
-        if isRoot { display.announce(session, workers: workerCount) }
-        let observers = isRoot ? display.observers : TrainingSession.Observers()
-        let outcome: TrainingSession.WorkerOutcome
-        if let mpi {
-            outcome = try session.train(communicator: mpi, shouldStop: { stop.isRequested }, observers: observers)
-        } else {
-            let group = try ThreadCommunicatorGroup(size: workers)
-            outcome = try group.run { communicator in
-                try session.train(communicator: communicator, shouldStop: { stop.isRequested },
-                                  observers: communicator.isRoot ? observers : TrainingSession.Observers())
-            }[0]
-        }
-        display.finish()
-        guard isRoot else { return }
-        if outcome.result.interrupted {
-            throw TrainingStopped(signal: stop.signalName ?? "a stop request",
-                                  checkpoint: session.request.checkpointURL.path, resumeCommand: resumeHint)
-        }
-        display.summarize(outcome.result)
-        let id = try session.publish(outcome, workers: workerCount)
-        print("published \(id.name)@\(id.version)")
-    }
-}
-
-extension TrainCommand {
-    /// This command line with `--resume` (under the same launcher), for the message after a stop.
-    func resumeCommand(mpi: MPICommunicator?) -> String {
-        let launcher = mpi.map { "mpirun -np \($0.size) " } ?? ""
-        return launcher + "npe-train " + CommandLine.arguments.dropFirst().filter { $0 != "--resume" }.joined(separator: " ")
-            + " --resume"
-    }
-}
-
-/// Exit after Ctrl-C or SIGTERM: the checkpoint is written, and the message says how to continue.
-struct TrainingStopped: Error, CustomStringConvertible {
-    var signal: String
-    var checkpoint: String
-    var resumeCommand: String
-    var description: String {
-        "stopped by \(signal); checkpoint written to \(checkpoint). To continue, run:\n  \(resumeCommand)"
     }
 }

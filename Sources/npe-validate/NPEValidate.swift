@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import NPEData
 import NPEDatasets
+import NPECommandLine
 import NPEInference
+import NPEModelKinds
 import NPEModels
 import NPERegistry
 import NPESimulators
@@ -21,11 +23,7 @@ struct NPEValidate: ParsableCommand {
             written to --out when given (draw it with scripts/plot-coverage).
             """)
 
-    @Option(help: "Registry directory.")
-    var registry = "registry"
-
-    @Option(help: "Model reference: NAME, NAME@VERSION or NAME@ALIAS.")
-    var model: String
+    @OptionGroup var model: ModelOptions
 
     @Option(help: "Held-out dataset (training format, e.g. datasets/NAME/dataset.h5).")
     var dataset: String
@@ -39,8 +37,7 @@ struct NPEValidate: ParsableCommand {
     @Option(help: "Validation seed (noise and sampling).")
     var seed: UInt64 = ValidationOptions.defaultSeed
 
-    @Option(help: "Threads for sampling and simulations.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threading: ThreadOptions
 
     @Option(help: "Rows scored against importance-weighted reference samples (ADC2023; costs rows × samples simulations).")
     var referenceRows = 0
@@ -56,14 +53,13 @@ struct NPEValidate: ParsableCommand {
 
     func validate() throws {
         guard samples >= 2 else { throw ValidationError("--samples must be at least 2 (got \(samples))") }
-        guard threads >= 1 else { throw ValidationError("--threads must be positive (got \(threads))") }
         if let rows, rows < 2 { throw ValidationError("--rows must be at least 2 (got \(rows))") }
         guard referenceRows >= 0 else { throw ValidationError("--reference-rows must not be negative") }
     }
 
     func run() throws {
-        let store = ModelRegistry(root: URL(fileURLWithPath: registry))
-        let loaded = try PosteriorModel.load(from: store, reference: model)
+        let store = ModelRegistry(root: URL(fileURLWithPath: model.registry))
+        let loaded = try store.load(model.model)
         let url = URL(fileURLWithPath: dataset)
         // The exact likelihood needs the simulator that made the dataset; only built-in ones are known.
         var simulator: (any Simulator)?
@@ -71,11 +67,11 @@ struct NPEValidate: ParsableCommand {
             let reader = try TrainingDatasetReader(contentsOf: url)
             let name = reader.metadata.simulatorName
             try reader.close()
-            simulator = SimulatorCatalog.names.contains(name) ? try SimulatorCatalog.entry(named: name).simulator : nil
+            simulator = try TrainingSimulators.builtIn(named: name)
         }
         let report = try Validation.run(
-            model: try ValidationModel(loaded), dataset: url, simulator: simulator,
-            options: ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threads, referenceRows: referenceRows,
+            model: try ModelKinds.kind(of: loaded).validationModel(for: loaded), dataset: url, simulator: simulator,
+            options: ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threading.threads, referenceRows: referenceRows,
                                        classifierTest: c2st))
         print(report.table())
         if !noRecord {

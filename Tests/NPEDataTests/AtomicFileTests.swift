@@ -2,6 +2,7 @@ import Foundation
 import NPEData
 import NPETestSupport
 import Testing
+import NPESupport
 
 @Suite("AtomicFile: crash-safe small-file publishing")
 struct AtomicFileTests {

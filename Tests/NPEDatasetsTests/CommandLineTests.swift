@@ -21,8 +21,9 @@ struct CommandLineTests {
 
     private func digest(_ url: URL) throws -> String { try TrainingDatasetReader(contentsOf: url).contentDigest }
 
-    @Test(.enabled(if: available))
+    @Test
     func buildReportsASummaryAndRefusesExistingOutput() throws {
+        try #require(Self.available, "npe-build-dataset is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let arguments = [
@@ -59,8 +60,9 @@ struct CommandLineTests {
         #expect(try self.digest(root.appendingPathComponent("one/dataset.h5")) == digest)
     }
 
-    @Test(.enabled(if: available))
+    @Test
     func badInputsGetErrorsNamingFileAndField() throws {
+        try #require(Self.available, "npe-build-dataset is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try """
@@ -123,8 +125,9 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("a").path))
     }
 
-    @Test(.enabled(if: available))
+    @Test
     func simulateWritesOneColumnPerOutputByName() throws {
+        try #require(Self.available, "npe-build-dataset is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         // Columns out of order plus an ignored extra column: inputs are matched by name.
@@ -140,8 +143,9 @@ struct CommandLineTests {
         #expect(Array(values.suffix(2)) == expected)  // shortest round-trip printing is exact
     }
 
-    @Test(.enabled(if: available))
+    @Test
     func importFromCSVThroughTheCommand() throws {
+        try #require(Self.available, "npe-build-dataset is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try "parameters:\n  - {name: p, unit: K, prior: {uniform: [0, 10]}}\n"
@@ -162,8 +166,9 @@ struct CommandLineTests {
     }
 
     /// kill -9 in the middle of a build, then `--resume`: the result equals an uninterrupted run.
-    @Test(.enabled(if: available))
+    @Test
     func killedBuildResumesToTheSameContent() throws {
+        try #require(Self.available, "npe-build-dataset is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let arguments = [

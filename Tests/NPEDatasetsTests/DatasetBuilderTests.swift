@@ -11,7 +11,7 @@ struct DatasetBuilderTests {
         into directory: URL, options: DatasetBuildOptions
     ) throws -> DatasetBuildSummary {
         let builder = try DatasetBuilder(
-            prior: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: seed,
+            source: prior, simulator: simulator, noiseModel: .none, rows: rows, seed: seed,
             directory: directory, shardRows: shardRows)
         return try #require(try builder.run(options: options))
     }
@@ -124,7 +124,7 @@ struct DatasetBuilderTests {
         let prior = try Prior(yaml: "parameters:\n  - {name: a, prior: {uniform: [0, 1]}}\n", source: "short.yaml")
         #expect {
             _ = try DatasetBuilder(
-                prior: prior, simulator: FlakySimulator(), noiseModel: .none, rows: 10, seed: 1,
+                source: prior, simulator: FlakySimulator(), noiseModel: .none, rows: 10, seed: 1,
                 directory: URL(fileURLWithPath: "/tmp/unused"))
         } throws: { error in
             "\(error)".contains("short.yaml") && "\(error)".contains("b")

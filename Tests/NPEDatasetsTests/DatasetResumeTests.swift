@@ -11,7 +11,7 @@ struct DatasetResumeTests {
 
     private func builder(_ directory: URL, seed: UInt64 = 3, rows: Int = 900) throws -> DatasetBuilder {
         try DatasetBuilder(
-            prior: problem.prior, simulator: problem, noiseModel: problem.noiseModel, rows: rows,
+            source: problem.prior, simulator: problem, noiseModel: problem.noiseModel, rows: rows,
             seed: seed, directory: directory, shardRows: 100)
     }
 

@@ -3,6 +3,7 @@ import NPEData
 import NPEInference
 import NPETestSupport
 import NPESimulators
+import NPETransmission
 import Testing
 
 @testable import NPEDatasets
@@ -150,8 +151,9 @@ struct MockCatalogueTests {
 struct CatalogueCommandTests {
     static var executable: URL { builtExecutable(named: "npe-build-dataset") }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func writesTheDefaultMCSCatalogueAndReportsSkips() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "npe-build-dataset is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let run = try runProcess(Self.executable, ["catalogue", "--out", "mcs.h5", "--limit", "10", "--seed", "3", "--transits", "tier2"], in: root)

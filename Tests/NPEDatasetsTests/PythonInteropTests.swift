@@ -52,7 +52,7 @@ struct PythonInteropTests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let builder = try DatasetBuilder(
-            prior: FlakySimulator.prior, simulator: FlakySimulator(), noiseModel: .none,
+            source: FlakySimulator.prior, simulator: FlakySimulator(), noiseModel: .none,
             rows: 3000, seed: 2, directory: root, shardRows: 1000)
         let summary = try #require(try builder.run(options: .init(threads: 2)))
         // The digest recipe of docs/dataset-format.md, computed by numpy, and the failure count from the flags.

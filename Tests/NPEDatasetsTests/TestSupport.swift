@@ -12,7 +12,7 @@ func temporaryDirectory(_ label: String = #function) throws -> URL {
 
 /// A deterministic simulator that fails on purpose: x = (a + b, a · b, sin a); NaN in x₂ when a > 0.8, +∞ in x₀
 /// when b > 0.9, and a thrown error when a < −0.9. With a, b ~ U(−1, 1), about 10 %, 5 % and 5 % of rows fail.
-struct FlakySimulator: Simulator {
+struct FlakySimulator: RowSimulator {
     var name: String { "flaky" }
     var version: String { "1" }
     var inputNames: [String] { ["a", "b"] }

@@ -3,6 +3,7 @@ import NPEFlows
 import NPENN
 import NPETensor
 import Testing
+import NPESupport
 
 /// Auxiliary context inputs (known per-target quantities such as planet mass and stellar radius).
 @Suite("Estimator: context inputs")

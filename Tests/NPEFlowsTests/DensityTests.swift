@@ -3,6 +3,7 @@ import NPEFlows
 import NPENN
 import NPETensor
 import Testing
+import NPESupport
 
 /// exp(log q) integrates to one.
 @Suite("Densities are densities")

@@ -2,6 +2,7 @@ import NPEFlows
 import NPETensor
 import NPETestSupport
 import Testing
+import NPESupport
 
 /// The hand-written backward rules of the fused elementwise kernels against central finite differences
 /// (tolerances are NPETestSupport's, justified there).

@@ -3,11 +3,12 @@ import NPEFlows
 import NPENN
 import NPETensor
 import Testing
+import NPESupport
 
 /// Bad input, bounded supports and persistence of ``NeuralPosteriorEstimator``.
 @Suite("Estimator: bad input, bounded priors, save and load")
 struct EstimatorTests {
-    static let supports: [UnconstrainingMap] = [.logit(low: -1, high: 1), .logitOfLog(low: 1e-3, high: 10), .log, .identity]
+    static let supports: [SupportBijection] = [.logit(low: -1, high: 1), .logitOfLog(low: 1e-3, high: 10), .log, .identity]
 
     static func estimator(kind: FlowArchitecture.Kind = .nsf, noise: Bool = false,
                           embedding: EmbeddingArchitecture = EmbeddingArchitecture(kind: .mlp, hiddenWidths: [16], outputCount: 6))

@@ -4,6 +4,7 @@ import NPENN
 import NPESimulators
 import NPETensor
 import Testing
+import NPESupport
 
 /// Trained estimators against posteriors known in closed form or by quadrature.
 @Suite("Known posteriors", .serialized)

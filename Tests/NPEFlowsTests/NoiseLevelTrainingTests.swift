@@ -2,6 +2,7 @@ import Foundation
 import NPEFlows
 import NPETensor
 import Testing
+import NPESupport
 
 /// The estimator trains end to end through the residual-CNN featurizer with the noise level as a second input
 /// channel (Gebhard et al. 2025), on a toy spectral problem: one Gaussian absorption line of amplitude a and centre
@@ -38,7 +39,7 @@ struct NoiseLevelTrainingTests {
     @Test("held-out loss falls by nats, and the posterior widens with the stated noise level")
     func trainsThroughTheConvolutionWithTheNoiseLevel() throws {
         let (theta, x, sigma) = try Self.simulate(4000, seed: 11)
-        let supports = (0..<2).map { UnconstrainingMap.logit(low: Double(Self.low[$0]), high: Double(Self.high[$0])) }
+        let supports = (0..<2).map { SupportBijection.logit(low: Double(Self.low[$0]), high: Double(Self.high[$0])) }
         let architecture = EstimatorArchitecture(
             thetaSupports: supports, xCount: Self.bins, noiseLevelInput: true,
             embedding: EmbeddingArchitecture(kind: .residualConvolution, hiddenWidths: [32], outputCount: 16, channels: 8,

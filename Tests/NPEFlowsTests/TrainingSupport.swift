@@ -1,6 +1,7 @@
 import NPEFlows
 import NPENN
 import NPETensor
+import NPESupport
 
 /// A minimal training loop for the tests (the real one is NPETraining's): Adam with a cosine schedule over
 /// shuffled minibatches (with the per-bin noise level `sigma` `[n, M]` when the estimator takes it). Returns the

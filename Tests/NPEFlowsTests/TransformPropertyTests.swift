@@ -4,6 +4,7 @@ import NPENN
 import NPETensor
 import NPETestSupport
 import Testing
+import NPESupport
 
 /// One case of the property test: how to build a transform (twice, from two seeds, for save → load) and a
 /// valid input for it.
@@ -54,8 +55,7 @@ struct TransformCase: CustomStringConvertible, Sendable {
                 }
                 return t
             }),
-            flow(.maf), flow(.nsf), flow(.nsfc),
-        ]
+        ] + FlowArchitecture.Kind.allCases.map(flow)  // every flow kind: a new one cannot go untested
     }()
 }
 

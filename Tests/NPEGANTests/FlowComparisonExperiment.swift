@@ -6,6 +6,7 @@ import NPERegistry
 import NPETensor
 import Testing
 @testable import NPEGAN
+import NPESupport
 
 /// Opt-in side-by-side measurement of a published flow and a published ExoGAN on the same noisy test rows
 /// (`docs/exogan-vs-flow.md` records a run and its budgets):

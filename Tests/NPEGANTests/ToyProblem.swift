@@ -1,6 +1,7 @@
 import Foundation
 import NPEGAN
 import NPETensor
+import NPESupport
 
 /// A small synthetic retrieval problem on the 52-bin grid, cheap enough to train a GAN on inside a test.
 ///

@@ -9,6 +9,7 @@ import NPETestSupport
 import NPETraining
 import Testing
 @testable import NPEInference
+import NPESupport
 
 /// A registry with one trained `npe-flow` model of the built-in linear-Gaussian problem (D = 5, M = 10, the
 /// `linear-gaussian` simulator of the catalogue, so importance sampling can rebuild its exact likelihood), trained

@@ -3,6 +3,7 @@ import NPESimulators
 import NPETensor
 import Testing
 @testable import NPEInference
+import NPESupport
 
 /// Draws from the linear-Gaussian problem: truths from the prior, x from the likelihood, and samples from a
 /// Gaussian "approximate posterior" that is the exact one with its covariance scaled by `width²` and its mean

@@ -2,6 +2,7 @@ import Foundation
 import NPESimulators
 import NPETensor
 @testable import NPEInference
+import NPESupport
 
 /// A sampler that draws from the exact linear-Gaussian posterior, widened by `width` and shifted by `shift`
 /// posterior standard deviations: the known-q stand-in for a trained flow in pipeline tests.

@@ -5,10 +5,12 @@ import NPEInference
 import NPEModels
 import NPERegistry
 import NPESimulators
+import NPETransmission
 import NPETensor
 import NPETestSupport
 import NPETraining
 import Testing
+import NPESupport
 
 /// `npe-validate` end to end: a real NPE trained on the linear-Gaussian problem, published, validated by the built
 /// binary; the record lands in the registry and matches `--out`; mismatches are clear errors.
@@ -50,8 +52,9 @@ struct ValidateCommandTests {
         return try PosteriorModel.publish(estimator, name: "lg", to: registry, card: card)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func validatesARegisteredModelAndRecordsTheResult() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "npe-validate is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try makeTemporaryDirectory("npe-validate")
         let registry = ModelRegistry(root: root.appendingPathComponent("registry"))
         let id = try Self.publishTrainedModel(in: registry)
@@ -76,8 +79,9 @@ struct ValidateCommandTests {
         #expect(try #require(report.referenceScore.adc2023) > 800)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func aMismatchedDatasetOrAnUnknownModelIsAClearError() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "npe-validate is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try makeTemporaryDirectory("npe-validate-bad")
         let registry = ModelRegistry(root: root.appendingPathComponent("registry"))
         _ = try Self.publishTrainedModel(in: registry, train: false)

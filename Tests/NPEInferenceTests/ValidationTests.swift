@@ -5,6 +5,7 @@ import NPESimulators
 import NPETensor
 import Testing
 @testable import NPEInference
+import NPESupport
 
 /// The linear-Gaussian problem's exact posterior as an ``AmortizedPosterior``, optionally made overconfident by
 /// scaling its covariance by `width²` (width < 1).

@@ -7,6 +7,7 @@ import NPESimulators
 import NPETensor
 import NPETestSupport
 import Testing
+import NPESupport
 
 /// The card layout of kind `npe-flow`: what the trainer writes, npe-infer and npe-validate read back.
 @Suite("PosteriorModel: card and registry round trip")

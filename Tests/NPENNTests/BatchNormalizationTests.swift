@@ -2,6 +2,7 @@ import NPETensor
 import NPETestSupport
 import Testing
 @testable import NPENN
+import NPESupport
 
 /// Training mode normalises each channel to mean β and standard deviation |γ| (up to ε), and updates the running
 /// statistics with momentum 0.1 and the unbiased variance.

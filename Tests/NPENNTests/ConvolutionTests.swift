@@ -2,6 +2,7 @@ import NPETensor
 import NPETestSupport
 import Testing
 @testable import NPENN
+import NPESupport
 
 /// The 2-D layers (convolutions, batch normalisation) against finite differences, with the tolerances argued in
 /// `checkParameterGradients`. Inputs are O(1) normal draws and every layer here is smooth, so no kinks apply.

@@ -2,6 +2,7 @@ import NPETensor
 import NPETestSupport
 import Testing
 @testable import NPENN
+import NPESupport
 
 /// Every layer's gradients (input and all parameters) against central finite differences, see
 /// `checkParameterGradients` for the tolerance argument. Smooth activations (tanh, gelu) avoid ReLU kinks,

@@ -2,6 +2,7 @@ import NPETensor
 import NPETestSupport
 import Testing
 @testable import NPENN
+import NPESupport
 
 @Test func saveThenLoadGivesIdenticalOutputs() throws {
     let source = try MLP(sizes: [4, 8, 3], activation: .elu, stream: RandomStream(seed: 1))

@@ -2,6 +2,7 @@ import Foundation
 import NPETensor
 import Testing
 @testable import NPENN
+import NPESupport
 
 @Test("a small MLP fits y = sin(2x₁) + x₂² − x₁x₂ to MSE < 5e-3")
 func mlpFitsKnownFunction() throws {

@@ -28,8 +28,9 @@ struct CommandLineTests {
         return root
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func listShowDiffPromoteRemoveAndGC() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "npe-registry is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try makeRegistry()
         defer { Fixtures.cleanUp(root) }
         let registry = ["--registry", root.path]
@@ -70,8 +71,9 @@ struct CommandLineTests {
         #expect(try run(["verify"] + registry).status == 0)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func verifyFailsOnTamperingAndErrorsNameThePath() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "npe-registry is not built at \(Self.executable.path): run swift build --build-tests first")
         let root = try makeRegistry()
         defer { Fixtures.cleanUp(root) }
         let weights = root.path + "/other/1/weights.safetensors"

@@ -1,6 +1,7 @@
 import Foundation
 @testable import NPERegistry
 import Testing
+import NPESafetensors
 
 /// Concurrent publishers (threads and real processes), and crashes in the middle of a publish.
 ///

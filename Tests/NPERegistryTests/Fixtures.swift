@@ -1,6 +1,7 @@
 import Foundation
 @testable import NPERegistry
 import Testing
+import NPESafetensors
 
 /// Shared fixtures: a throwaway registry directory, a fully populated card, and deterministic weights.
 enum Fixtures {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import NPERegistry
 import Testing
+import NPESafetensors
 
 struct ModelRegistryTests {
     @Test func publishThenLoadGivesIdenticalModel() throws {

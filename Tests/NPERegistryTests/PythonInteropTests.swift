@@ -2,6 +2,7 @@ import Foundation
 import NPETestSupport
 @testable import NPERegistry
 import Testing
+import NPESafetensors
 
 /// The registry read and written by the real Python clients: `safetensors` + numpy for weights, `json` for cards,
 /// `hashlib` for the manifest. Runs when `EXONPE_PYTHON` names a Python with those packages (`scripts/test` sets it).

@@ -1,6 +1,7 @@
 import Foundation
 @testable import NPERegistry
 import Testing
+import NPESafetensors
 
 /// Hostile names, links out of the registry, tampered files, and formats from the future.
 struct RegistrySecurityTests {

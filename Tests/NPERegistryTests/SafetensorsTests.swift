@@ -1,6 +1,7 @@
 import Foundation
 @testable import NPERegistry
 import Testing
+import NPESafetensors
 
 struct SafetensorsTests {
     @Test func roundTripIsBitExact() throws {

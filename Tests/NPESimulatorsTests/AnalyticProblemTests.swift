@@ -1,4 +1,5 @@
 import Foundation
+import NPETestSupport
 import Testing
 @testable import NPESimulators
 

@@ -1,5 +1,6 @@
 import NPECSV
 import Foundation
+import NPETestSupport
 import Testing
 @testable import NPESimulators
 

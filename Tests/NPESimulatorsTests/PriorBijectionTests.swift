@@ -1,10 +1,12 @@
 import Foundation
+import NPETestSupport
 import Testing
 @testable import NPESimulators
+import NPESupport
 
 @Suite("Unconstrained bijections")
 struct PriorBijectionTests {
-    static let cases: [(PriorDistribution, UnconstrainedBijection)] = [
+    static let cases: [(PriorDistribution, SupportBijection)] = [
         (.uniform(low: -12, high: -1), .logit(low: -12, high: -1)),
         (.logUniform(low: 0.05, high: 10), .logitOfLog(low: 0.05, high: 10)),
         (.normal(mean: 0, standardDeviation: 2), .identity),
@@ -37,13 +39,13 @@ struct PriorBijectionTests {
     }
 
     @Test func inverseStaysInsideTheBoxFarOut() {
-        let bijection = UnconstrainedBijection.logit(low: 0.1, high: 3)
+        let bijection = SupportBijection.logit(low: 0.1, high: 3)
         for z in [-800.0, -40, 40, 800] {
             let x = bijection.inverse(z)
             #expect(x >= 0.1 && x <= 3)
             #expect(bijection.inverseLogAbsDetJacobian(at: z).isFinite)
         }
-        let logBox = UnconstrainedBijection.logitOfLog(low: 0.05, high: 10)
+        let logBox = SupportBijection.logitOfLog(low: 0.05, high: 10)
         #expect(logBox.inverse(-800) >= 0.05 && logBox.inverse(800) <= 10)
     }
 }

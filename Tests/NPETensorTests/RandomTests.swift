@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NPETensor
 import NPETestSupport
+import NPESupport
 
 @Test("Philox4x32-10 known-answer vectors (Random123 kat_vectors)")
 func philoxKnownAnswers() {

@@ -5,12 +5,15 @@ import NPERegistry
 import NPETensor
 import NPETestSupport
 import Testing
+import NPESupport
 
 /// The default ARIEL model end to end: a small dataset from the built-in simulator and prior (7 θ, 2 context
 /// inputs, 52 bins), trained with the default configuration (Ariel MCS per-target noise, noise level as an input)
 /// for a few epochs, published, and loaded back.
-@Suite(.enabled(if: CommandHarness.available))
+@Suite
 struct ArielTrainingTests {
+    init() throws { try #require(CommandHarness.available, "npe-train or npe-build-dataset is not built: run swift build --build-tests first") }
+
     @Test func validationLossFallsAndThePublishedModelLoadsBack() throws {
         let h = try CommandHarness()
         try h.buildDataset(["--rows", "4000", "--out", "ariel", "--seed", "2", "--threads", "2"])

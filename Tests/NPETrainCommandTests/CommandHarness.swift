@@ -4,6 +4,7 @@ import NPERegistry
 import NPETestSupport
 import NPETraining
 import Testing
+import NPESafetensors
 
 /// Runs the built `npe-train` and `npe-build-dataset` binaries (they sit beside the test bundle) in a scratch
 /// directory, and reads what they publish.

@@ -9,8 +9,10 @@ import Testing
 /// `npe-train --kind exogan` end to end: a tiny ARIEL dataset, a tiny GAN trained for two epochs through the
 /// binary (two thread workers), published as kind `exogan` and loaded back with `ExoGANModel(loaded:)`; and the
 /// configuration's `exogan:` section checked like the rest.
-@Suite(.serialized, .enabled(if: CommandHarness.available))
+@Suite(.serialized)
 struct ExoGANCommandTests {
+    init() throws { try #require(CommandHarness.available, "npe-train or npe-build-dataset is not built: run swift build --build-tests first") }
+
     /// Small networks and a short retrieval default, so the run takes seconds.
     static let tinyConfiguration = """
         exogan: {latent_dimension: 8, base_channels: 4, batch_size: 64, restarts: 4, iterations: 10}

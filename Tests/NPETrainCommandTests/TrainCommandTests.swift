@@ -15,8 +15,10 @@ private let smallConfiguration = """
     """
 
 /// End-to-end runs of the built `npe-train` on datasets built by `npe-build-dataset`.
-@Suite(.serialized, .enabled(if: CommandHarness.available))
+@Suite(.serialized)
 struct TrainCommandTests {
+    init() throws { try #require(CommandHarness.available, "npe-train or npe-build-dataset is not built: run swift build --build-tests first") }
+
     /// A linear-Gaussian dataset (D 5, M 10; it declares Gaussian per-bin noise) for the checks that fail
     /// before training.
     static func linearGaussian(_ harness: CommandHarness, rows: Int) throws {

@@ -5,6 +5,7 @@ import NPESimulators
 import NPETensor
 import Testing
 @testable import NPETraining
+import NPESupport
 
 /// End to end through the trainer: a noise-free linear-Gaussian dataset on disk, noise drawn afresh each epoch by
 /// ``NoiseAugmentation`` from the problem's σ, and a MAF estimator whose posterior is compared with the exact one.

@@ -3,6 +3,7 @@ import NPEData
 import NPETensor
 import Testing
 @testable import NPETraining
+import NPESupport
 
 @Test func theFilterKeepsGaussianDataAndDropsFiniteGarbage() throws {
     // 2,000 Gaussian rows of 3 bins (sd 1, 2, 0.5) and three rows of simulator garbage (finite, absurd).

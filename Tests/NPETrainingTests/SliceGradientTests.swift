@@ -4,6 +4,7 @@ import NPENN
 import NPETensor
 import Testing
 @testable import NPETraining
+import NPESupport
 
 /// Data parallelism rests on one identity: the gradient of the batch's summed loss equals the sum of the
 /// gradients of its slices' summed losses (nothing in the network couples rows). Checked for every flow kind,

@@ -5,6 +5,7 @@ import NPETensor
 import Testing
 import NPEParallel
 @testable import NPETraining
+import NPESupport
 
 /// Predicts θ from x with an MLP; the summed squared error is the loss.
 final class Regressor: TrainableModel {

@@ -1,43 +1,37 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import NPESupport
 
-/// The POSIX calls behind atomic publication (write to a temporary name, fsync, rename, fsync the
-/// directory). Each failure becomes ``HDF5Error/fileSystemCallFailed(function:path:errno:)``.
+/// The POSIX calls behind atomic publication of HDF5 files (write to a temporary name, fsync, rename, fsync the
+/// directory): NPESupport's ``SystemCalls``, with each failure mapped onto
+/// ``HDF5Error/fileSystemCallFailed(function:path:errno:)``.
 enum POSIXFileCalls {
-    /// Flushes a file's data and metadata to stable storage.
-    static func synchronizeFile(at path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw failure("open", path) }
-        defer { _ = close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("fsync", path) }
+    private static func mapped(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as SystemCallError {
+            throw HDF5Error.fileSystemCallFailed(function: error.function, path: error.path, errno: error.errno)
+        }
     }
+
+    /// Flushes a file's data and metadata to stable storage.
+    static func synchronizeFile(at path: String) throws { try mapped { try SystemCalls.synchronizeFile(at: path) } }
 
     /// Flushes a directory, so a rename inside it survives a power loss.
     static func synchronizeDirectory(at path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
-        guard descriptor >= 0 else { throw failure("open", path) }
-        defer { _ = close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("fsync", path) }
+        try mapped { try SystemCalls.synchronizeDirectory(at: path) }
     }
 
     /// Atomically replaces `destination` with `source` (both in one directory).
     static func move(_ source: String, replacing destination: String) throws {
-        guard rename(source, destination) == 0 else { throw failure("rename", destination) }
+        do {
+            try SystemCalls.rename(source, to: destination)
+        } catch let error as SystemCallError {
+            // The error names the destination, as callers' messages always have.
+            throw HDF5Error.fileSystemCallFailed(function: "rename", path: destination, errno: error.errno)
+        }
     }
 
     /// Removes a file; a file that is already gone is not an error.
-    static func removeFile(at path: String) throws {
-        guard unlink(path) == 0 || errno == ENOENT else { throw failure("unlink", path) }
-    }
+    static func removeFile(at path: String) throws { try mapped { try SystemCalls.removeFile(at: path) } }
 
-    static func fileExists(at path: String) -> Bool {
-        access(path, F_OK) == 0
-    }
-
-    private static func failure(_ function: String, _ path: String) -> HDF5Error {
-        .fileSystemCallFailed(function: function, path: path, errno: errno)
-    }
+    static func fileExists(at path: String) -> Bool { SystemCalls.fileExists(at: path) }
 }

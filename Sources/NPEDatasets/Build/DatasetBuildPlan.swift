@@ -26,6 +26,9 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
     /// The prior as JSON (``Prior/jsonString()``) and its SHA-256 (lowercase hex).
     public var priorJSON: String
     public var priorSHA256: String
+    /// The parameter source when it is not the prior itself (``ParameterSource/identity``), nil for a prior: a
+    /// resumed build must draw from the same proposal.
+    public var parameterSource: String?
     /// The simulator's identity: name, version and configuration (JSON object with sorted keys).
     public var simulatorName: String
     public var simulatorVersion: String
@@ -38,16 +41,17 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
     /// The manifest's `format` value.
     public static let formatName = "exonpe-dataset-build-plan"
 
-    /// Plans `rows` rows of `simulator` over `prior`.
+    /// Plans `rows` rows of `simulator` over the parameters of `source` (a prior, or a proposal).
     ///
     /// - Parameters:
     ///   - shardRows: rows per shard; nil uses one HDF5 chunk (about 1 MiB of `x`), so a resumed build loses at most
     ///     one shard per thread of work.
     /// - Throws: ``DatasetBuildError/invalidArgument(field:reason:)`` for non-positive sizes.
     public init(
-        prior: Prior, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
+        source: any ParameterSource, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
         shardRows: Int? = nil, createdAt: Date = Date()
     ) throws {
+        let prior = source.prior
         guard rows > 0 else {
             throw DatasetBuildError.invalidArgument(field: "rows", reason: "\(rows) is not positive")
         }
@@ -64,6 +68,7 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
         chunkRows = chunk
         priorJSON = try prior.jsonString()
         priorSHA256 = SHA256.hexDigest(of: Data(priorJSON.utf8))
+        parameterSource = source.identity.isEmpty ? nil : source.identity
         simulatorName = simulator.name
         simulatorVersion = simulator.version
         simulatorConfigurationJSON = Self.sortedJSON(simulator.configuration)
@@ -98,6 +103,7 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
             ("shard_rows", String(shardRows), String(request.shardRows)),
             ("chunk_rows", String(chunkRows), String(request.chunkRows)),
             ("prior_sha256", priorSHA256, request.priorSHA256),
+            ("parameter_source", parameterSource ?? "prior", request.parameterSource ?? "prior"),
             ("simulator_name", simulatorName, request.simulatorName),
             ("simulator_version", simulatorVersion, request.simulatorVersion),
             ("simulator_config", simulatorConfigurationJSON, request.simulatorConfigurationJSON),
@@ -118,6 +124,7 @@ public struct DatasetBuildPlan: Codable, Equatable, Sendable {
         case chunkRows = "chunk_rows"
         case priorJSON = "prior"
         case priorSHA256 = "prior_sha256"
+        case parameterSource = "parameter_source"
         case simulatorName = "simulator_name"
         case simulatorVersion = "simulator_version"
         case simulatorConfigurationJSON = "simulator_config"

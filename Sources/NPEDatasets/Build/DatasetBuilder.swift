@@ -3,7 +3,8 @@ import NPEData
 import NPEParallel
 import NPESimulators
 
-/// Builds `datasets/NAME/dataset.h5` from a simulator and a prior: in parallel, deterministically, resumably.
+/// Builds `datasets/NAME/dataset.h5` from a simulator and a parameter source (a prior, or a sequential round's
+/// proposal): in parallel, deterministically, resumably.
 ///
 /// 1. Rank 0 writes the plan (`shards/manifest.json`), or on resume checks the saved plan against this request
 ///    and every existing shard's integrity.
@@ -25,14 +26,14 @@ public final class DatasetBuilder {
 
     /// Prepares a build of `rows` rows into `directory` (`datasets/NAME`).
     ///
-    /// - Throws: ``PriorError`` when the prior lacks a simulator input; ``DatasetBuildError`` for bad sizes.
+    /// - Throws: ``PriorError`` when the source's prior lacks a simulator input; ``DatasetBuildError`` for bad sizes.
     public init(
-        prior: Prior, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
+        source: any ParameterSource, simulator: any Simulator, noiseModel: NoiseModel, rows: Int, seed: UInt64,
         directory: URL, shardRows: Int? = nil
     ) throws {
-        generator = try DatasetRowGenerator(prior: prior, simulator: simulator, seed: seed)
+        generator = try DatasetRowGenerator(source: source, simulator: simulator, seed: seed)
         plan = try DatasetBuildPlan(
-            prior: prior, simulator: simulator, noiseModel: noiseModel, rows: rows, seed: seed,
+            source: source, simulator: simulator, noiseModel: noiseModel, rows: rows, seed: seed,
             shardRows: shardRows)
         store = DatasetShardStore(directory: directory)
     }

@@ -84,9 +84,9 @@ final class DatasetShardWorkers: @unchecked Sendable {
     private func work(shouldContinue: () -> Bool) {
         while let index = next(shouldContinue: shouldContinue) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let block = generator.generate(rows: plan.rowRange(ofShard: index))
-            let simulated = DispatchTime.now().uptimeNanoseconds
             do {
+                let block = try generator.generate(rows: plan.rowRange(ofShard: index))
+                let simulated = DispatchTime.now().uptimeNanoseconds
                 try store.writeShard(index, rows: block.rows, metadata: metadata, chunkRows: min(plan.chunkRows, plan.shardRows))
                 let stored = DispatchTime.now().uptimeNanoseconds
                 lock.withLock {

@@ -1,9 +1,13 @@
 import NPESimulators
 
-/// The simulators `npe-build-dataset --simulator NAME` knows, each with its default prior and declared noise.
+/// The simulators `--simulator NAME` can name: a registry of factories, each making a simulator with the prior and
+/// noise model a dataset uses when none is given.
 ///
-/// Defaults exist so the analytic problems are one command away; a `--prior` file always overrides the prior.
-public enum SimulatorCatalog {
+/// A plain name (`ariel-transmission`) selects a registered simulator; a name with a scheme (`exec:sim.yaml`)
+/// hands the text after the colon to the factory registered for that scheme. A new simulator is one
+/// ``register(_:summary:factory:)`` call in ``standard`` (see `SimulatorCatalog+Builtin.swift`), not a new case in
+/// a switch.
+public struct SimulatorCatalog: Sendable {
     /// A registered simulator with the prior and noise model a dataset uses when none is given.
     public struct Entry: Sendable {
         /// The model.
@@ -12,33 +16,61 @@ public enum SimulatorCatalog {
         public var defaultPrior: Prior
         /// The noise model recorded in the dataset when none is declared.
         public var defaultNoiseModel: NoiseModel
+
+        public init(simulator: any Simulator, defaultPrior: Prior, defaultNoiseModel: NoiseModel) {
+            self.simulator = simulator
+            self.defaultPrior = defaultPrior
+            self.defaultNoiseModel = defaultNoiseModel
+        }
     }
 
-    /// Registered names: `ariel-transmission`, `linear-gaussian`, `two-moons`.
-    public static let names = ["ariel-transmission", "linear-gaussian", "two-moons"]
+    /// Makes an entry; `argument` is the text after `scheme:` for scheme registrations, nil for plain names.
+    public typealias Factory = @Sendable (_ argument: String?) throws -> Entry
+
+    private struct Registration: Sendable {
+        var name: String
+        var isScheme: Bool
+        var factory: Factory
+    }
+
+    private var registrations: [Registration] = []
+
+    /// An empty catalogue; ``standard`` holds the built-ins.
+    public init() {}
+
+    /// Registers `name` (a plain simulator name). A later registration of the same name replaces the earlier one.
+    public mutating func register(_ name: String, factory: @escaping Factory) {
+        registrations.removeAll { $0.name == name && !$0.isScheme }
+        registrations.append(Registration(name: name, isScheme: false, factory: factory))
+    }
+
+    /// Registers a scheme: `scheme:ARGUMENT` calls `factory(ARGUMENT)`.
+    public mutating func registerScheme(_ scheme: String, factory: @escaping Factory) {
+        registrations.removeAll { $0.name == scheme && $0.isScheme }
+        registrations.append(Registration(name: scheme, isScheme: true, factory: factory))
+    }
+
+    /// Every name a user can give, in registration order; schemes are shown as `scheme:…`.
+    public var names: [String] { registrations.map { $0.isScheme ? "\($0.name):…" : $0.name } }
 
     /// Makes the simulator called `name`.
     ///
-    /// - `ariel-transmission`: ``ArielTransmissionSimulator`` with its default configuration (isothermal, no cloud
-    ///   deck), the ADC2023 prior, and no declared noise (declare one with a noise-model file);
-    /// - `linear-gaussian`: ``LinearGaussianProblem/standard(thetaCount:outputCount:)`` (D = 5, M = 10), its prior
-    ///   and its Gaussian noise;
-    /// - `two-moons`: ``TwoMoonsProblem`` with its four-input prior; its noise is in the latent inputs, so `none`.
-    /// - Throws: ``DatasetBuildError/unknownSimulator(name:known:)``, or the simulator's own loading error.
-    public static func entry(named name: String) throws -> Entry {
-        switch name {
-        case "ariel-transmission":
-            return Entry(
-                simulator: try ArielTransmissionSimulator(), defaultPrior: try Prior.arielADC2023(),
-                defaultNoiseModel: .none)
-        case "linear-gaussian":
-            let problem = LinearGaussianProblem.standard()
-            return Entry(simulator: problem, defaultPrior: problem.prior, defaultNoiseModel: problem.noiseModel)
-        case "two-moons":
-            let problem = TwoMoonsProblem()
-            return Entry(simulator: problem, defaultPrior: problem.prior, defaultNoiseModel: .none)
-        default:
-            throw DatasetBuildError.unknownSimulator(name: name, known: names)
+    /// - Throws: ``DatasetBuildError/unknownSimulator(name:known:)``, or the factory's own error (a loading error,
+    ///   a malformed description file).
+    public func entry(named name: String) throws -> Entry {
+        if let plain = registrations.first(where: { !$0.isScheme && $0.name == name }) {
+            return try plain.factory(nil)
         }
+        if let colon = name.firstIndex(of: ":"),
+           let scheme = registrations.first(where: { $0.isScheme && $0.name == name[..<colon] }) {
+            return try scheme.factory(String(name[name.index(after: colon)...]))
+        }
+        throw DatasetBuildError.unknownSimulator(name: name, known: names)
     }
+
+    /// The names of ``standard``.
+    public static var names: [String] { standard.names }
+
+    /// ``standard``'s entry for `name`.
+    public static func entry(named name: String) throws -> Entry { try standard.entry(named: name) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NPESimulators
 import NPETensor
+import NPESupport
 
 /// Turns a real target list into a mock observed catalogue that can be scored: per target, truths from the
 /// catalogue, the remaining parameters from the prior, one simulation, and Gaussian noise from the noise model.

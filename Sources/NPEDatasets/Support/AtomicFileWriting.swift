@@ -1,5 +1,6 @@
 import Foundation
 import NPEData
+import NPESupport
 
 /// Small files of a build (the plan, simulated tables) through NPEData's ``AtomicFile`` (temporary sibling, fsync,
 /// rename, directory fsync), with failures reported as ``DatasetBuildError/cannotWrite(path:reason:)``.

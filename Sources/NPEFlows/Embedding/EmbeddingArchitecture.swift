@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// A Codable description of the embedding network (featurizer) that compresses the observation into the flow's
 /// context vector. It is trained jointly with the flow.

@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// A 1-D residual CNN featurizer for spectra, in the spirit of nbi's ResNet featurizer (He et al. 2016,
 /// arXiv:1512.03385): a stem convolution, then blocks that each halve the length,

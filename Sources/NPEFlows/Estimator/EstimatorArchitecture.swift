@@ -1,9 +1,10 @@
 import NPENN
+import NPESupport
 
 /// Everything needed to rebuild a ``NeuralPosteriorEstimator``'s network: Codable, stored beside the weights.
 public struct EstimatorArchitecture: Codable, Equatable, Sendable {
     /// The support of each θ component (D entries), mapped to ℝ before the flow.
-    public var thetaSupports: [UnconstrainingMap]
+    public var thetaSupports: [SupportBijection]
     /// M, the number of observed values (spectral bins).
     public var xCount: Int
     /// How each auxiliary context input (A entries, e.g. planet mass and stellar radius) is mapped before it is
@@ -17,7 +18,7 @@ public struct EstimatorArchitecture: Codable, Equatable, Sendable {
     public var flow: FlowArchitecture
 
     /// An architecture whose flow sizes are filled in from the supports and the embedding.
-    public init(thetaSupports: [UnconstrainingMap], xCount: Int, contextTransforms: [ContextTransform] = [],
+    public init(thetaSupports: [SupportBijection], xCount: Int, contextTransforms: [ContextTransform] = [],
                 noiseLevelInput: Bool = false,
                 embedding: EmbeddingArchitecture = EmbeddingArchitecture(kind: .mlp, hiddenWidths: [64], outputCount: 32),
                 flowKind: FlowArchitecture.Kind = .nsf, transforms: Int = 5, hiddenWidths: [Int] = [50, 50],

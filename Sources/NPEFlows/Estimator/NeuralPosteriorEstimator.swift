@@ -1,6 +1,7 @@
 import Foundation
 import NPENN
 import NPETensor
+import NPESupport
 
 /// The amortised posterior q(θ | x) of neural posterior estimation: an embedding network, a conditional flow on
 /// the standardised unconstrained parameters, and the maps back to θ's support.
@@ -75,9 +76,14 @@ public final class NeuralPosteriorEstimator: Module {
     /// −mean log q(θ | x) over the batch, recorded for backpropagation. θ `[n, D]`, x and σ `[n, M]`, context
     /// `[n, A]` (required exactly when the architecture has context inputs).
     public func loss(theta: Tensor, x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Variable {
+        try -recordedLogProbability(of: theta, given: x, sigma: sigma, context: context).mean()
+    }
+
+    /// log q(θ | x) `[n]`, recorded for backpropagation: the per-row terms of ``loss(theta:x:sigma:context:)``, for
+    /// objectives that weigh rows or evaluate q at other rows' θ (atomic APT). θ must lie inside its support.
+    public func recordedLogProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Variable {
         let (u, logDerivative) = try Self.unconstrained(theta, supports: architecture.thetaSupports, argument: "theta")
-        let logq = try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma, context: context)
-        return try -logq.mean()
+        return try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma, context: context)
     }
 
     /// log q(θ | x) `[n]`, gradient-free. x (and σ, context) have n rows, or one row shared by every θ. Rows with θ
@@ -89,7 +95,7 @@ public final class NeuralPosteriorEstimator: Module {
         // Rows outside are evaluated at a valid stand-in (the support's centre) and then set to −∞.
         var valid = theta
         for r in 0..<n where !inside[r] {
-            for j in 0..<d { valid[r, j] = architecture.thetaSupports[j].inverse(0).theta }
+            for j in 0..<d { valid[r, j] = architecture.thetaSupports[j].floatInverse(0).theta }
         }
         var xs = x, ss = sigma, cs = context
         if x.rank == 2, x.shape[0] == 1, n != 1 {
@@ -144,7 +150,7 @@ public final class NeuralPosteriorEstimator: Module {
                     var total = 0.0
                     for j in 0..<d {
                         let u = Double(s[r * d + j]) * Double(standardization.thetaScale[j]) + Double(standardization.thetaMean[j])
-                        let (theta, logDerivative) = architecture.thetaSupports[j].inverse(u)
+                        let (theta, logDerivative) = architecture.thetaSupports[j].floatInverse(u)
                         s[r * d + j] = theta
                         total += logDerivative
                     }
@@ -226,7 +232,7 @@ public final class NeuralPosteriorEstimator: Module {
     }
 
     /// u = T(θ) `[n, D]` and Σ log T′ per row; θ must lie inside the support.
-    static func unconstrained(_ theta: Tensor, supports: [UnconstrainingMap], argument: String) throws -> (values: Tensor, logDerivative: [Float]) {
+    static func unconstrained(_ theta: Tensor, supports: [SupportBijection], argument: String) throws -> (values: Tensor, logDerivative: [Float]) {
         let d = supports.count
         try checkMatrix(theta, width: d, argument: argument)
         let n = theta.shape[0]
@@ -237,7 +243,7 @@ public final class NeuralPosteriorEstimator: Module {
             for j in 0..<d {
                 let value = Double(theta[r, j])
                 guard supports[j].contains(value) else { throw EstimatorError.thetaOutsideSupport(row: r, column: j, value: theta[r, j]) }
-                let (mapped, ld) = supports[j].forward(value)
+                let (mapped, ld) = supports[j].forwardWithLogDerivative(value)
                 u[r, j] = Float(mapped)
                 total += ld
             }

@@ -1,5 +1,6 @@
 import Foundation
 import NPETensor
+import NPESupport
 
 /// Per-column affine standardisation of the observation x and of the unconstrained θ (u = T(θ)), with
 /// statistics from the training data, stored with the model:
@@ -40,7 +41,7 @@ public struct Standardization: Equatable, Sendable {
     ///
     /// - Throws: ``EstimatorError`` for wrong widths, non-finite values, θ outside its support, or a context value
     ///   outside its transform's domain.
-    public static func fit(theta: Tensor, x: Tensor, context: Tensor? = nil, supports: [UnconstrainingMap],
+    public static func fit(theta: Tensor, x: Tensor, context: Tensor? = nil, supports: [SupportBijection],
                            contextTransforms: [ContextTransform] = []) throws -> Standardization {
         let u = try NeuralPosteriorEstimator.unconstrained(theta, supports: supports, argument: "theta")
         try NeuralPosteriorEstimator.checkMatrix(x, width: x.shape.last ?? 0, argument: "x")

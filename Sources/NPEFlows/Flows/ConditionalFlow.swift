@@ -1,6 +1,7 @@
 import Foundation
 import NPENN
 import NPETensor
+import NPESupport
 
 /// A conditional normalizing flow q(θ | c) over a standard-normal base:
 ///

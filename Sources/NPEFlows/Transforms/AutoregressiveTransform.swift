@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// An autoregressive transform: a conditional MADE predicts, for each dimension d, the parameters of an
 /// ``ElementwiseTransform`` from x₀ … x_{d−1} and the context; then yᵈ = g(xᵈ; φᵈ).

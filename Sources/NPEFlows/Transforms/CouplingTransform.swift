@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// A coupling transform (Dinh, Sohl-Dickstein & Bengio 2017, arXiv:1605.08803; with splines, Durkan et al.
 /// 2019, arXiv:1906.04032): the first A = ⌊D/2⌋ dimensions pass unchanged and condition, with the context, an

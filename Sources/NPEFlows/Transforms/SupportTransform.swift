@@ -1,17 +1,18 @@
 import NPENN
 import NPETensor
+import NPESupport
 
-/// The elementwise map from θ's support to ℝᴰ, one ``UnconstrainingMap`` per dimension, as a ``FlowTransform``
+/// The elementwise map from θ's support to ℝᴰ, one ``SupportBijection`` per dimension, as a ``FlowTransform``
 /// with no parameters (the context is ignored). Put first in the density direction it turns a flow on u into a
 /// density on θ: log q(θ) = log q_u(T(θ)) + Σ_d log T_d′(θ_d). Its inverse maps any u into the open box, so
 /// samples cannot leave the prior's support and no rejection loop is needed.
 public final class SupportTransform: FlowTransform {
-    public let maps: [UnconstrainingMap]
+    public let maps: [SupportBijection]
     public let contextCount: Int
     public var featureCount: Int { maps.count }
 
     /// - Throws: ``ModuleError/invalidConfiguration(_:)`` for an empty or invalid map.
-    public init(maps: [UnconstrainingMap], contextCount: Int) throws {
+    public init(maps: [SupportBijection], contextCount: Int) throws {
         if let bad = maps.firstIndex(where: { !$0.isValid }) {
             throw ModuleError.invalidConfiguration("support of θ[\(bad)] is invalid: \(maps[bad])")
         }
@@ -43,7 +44,7 @@ public final class SupportTransform: FlowTransform {
 
 /// Forward of ``SupportTransform`` as one op: output `[n, D+1]`, u then Σ log T′.
 struct SupportOperation: DifferentiableOperation {
-    let maps: [UnconstrainingMap]
+    let maps: [SupportBijection]
     var name: String { "support transform" }
 
     func forward(_ theta: Tensor) throws -> Tensor {
@@ -53,7 +54,7 @@ struct SupportOperation: DifferentiableOperation {
             for r in 0..<n {
                 var total = 0.0
                 for j in 0..<d {
-                    let (u, ld) = maps[j].forward(Double(theta.scalars[r * d + j]))
+                    let (u, ld) = maps[j].forwardWithLogDerivative(Double(theta.scalars[r * d + j]))
                     o[r * (d + 1) + j] = Float(u)
                     total += ld
                 }
@@ -79,7 +80,7 @@ struct SupportOperation: DifferentiableOperation {
 }
 
 struct SupportInverter: TransformInverter {
-    let maps: [UnconstrainingMap]
+    let maps: [SupportBijection]
 
     func inverse(_ y: Tensor, firstRow: Int, repeats: Int) throws -> (x: Tensor, logAbsDet: Tensor) {
         let n = y.shape[0], d = maps.count
@@ -90,7 +91,7 @@ struct SupportInverter: TransformInverter {
                 for r in 0..<n {
                     var total = 0.0
                     for j in 0..<d {
-                        let (theta, logDerivative) = maps[j].inverse(Double(xs[r * d + j]))
+                        let (theta, logDerivative) = maps[j].floatInverse(Double(xs[r * d + j]))
                         xs[r * d + j] = theta
                         total += logDerivative
                     }

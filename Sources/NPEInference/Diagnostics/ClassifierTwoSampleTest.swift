@@ -1,5 +1,6 @@
 import NPENN
 import NPETensor
+import NPESupport
 
 /// The classifier two-sample test (Lopez-Paz & Oquab 2017, arXiv:1610.06545), as sbibm scores posteriors: train a
 /// classifier to tell samples of A from samples of B and report its held-out accuracy. 0.5 means the two sets are

@@ -1,5 +1,6 @@
 import NPEFlows
 import NPETensor
+import NPESupport
 
 /// An `npe-flow` model (``NeuralPosteriorEstimator``) as a ``PosteriorSampler``: one call per target draws all
 /// S samples, chunked over `workers` threads by the flow (results independent of `workers`).

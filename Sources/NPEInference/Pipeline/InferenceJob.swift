@@ -1,5 +1,6 @@
 import Foundation
 import NPETensor
+import NPESupport
 
 /// Everything one run needs, checked: the catalogue (in the model's column order), the model's sampler, the
 /// exact likelihood when importance sampling is on, and the health checks.
@@ -110,13 +111,23 @@ public struct InferenceJob {
             logPrior.withUnsafeMutableBufferPointer { lp in
                 let (likelihoods, priors) = (ll, lp)
                 DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    // Each worker simulates its samples in one batch; a sample's weight depends only on itself.
+                    var batch: [Int] = []
+                    var samples: [[Double]] = []
                     for k in stride(from: worker, to: s, by: threads) {
                         let sample = (0..<d).map { Double(theta[k * d + $0]) }
                         let prior = likelihood.logPrior(theta: sample)
                         priors[k] = prior
                         // Outside the prior the weight is 0 whatever the likelihood: skip the simulation.
-                        likelihoods[k] = prior.isFinite ? likelihood.logLikelihood(theta: sample, context: context, x: x, sigma: sigma) : -.infinity
+                        if prior.isFinite {
+                            batch.append(k)
+                            samples.append(sample)
+                        }
                     }
+                    guard !batch.isEmpty else { return }
+                    let values = likelihood.logLikelihoods(thetas: samples, rows: batch, seed: settings.seed,
+                                                           context: context, x: x, sigma: sigma)
+                    for (k, value) in zip(batch, values) { likelihoods[k] = value }
                 }
             }
         }

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// A model that draws posterior samples for one target: the part of `npe-infer` that differs between model kinds
 /// (an `npe-flow` today; an `exogan` later), so the pipeline, its file format and its resume logic are shared.

@@ -56,23 +56,35 @@ public struct SimulatorLikelihood: @unchecked Sendable {
 
     /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0, checked by the caller).
     public func logLikelihood(theta: [Double], context: [Double], x: [Double], sigma: [Double]) -> Double {
-        var inputs = [Double](repeating: 0, count: sources.count)
-        for (k, source) in sources.enumerated() {
-            switch source {
-            case let .theta(d): inputs[k] = theta[d]
-            case let .context(a): inputs[k] = context[a]
-            case let .fixed(value): inputs[k] = value
+        logLikelihoods(thetas: [theta], rows: [0], seed: 0, context: context, x: x, sigma: sigma)[0]
+    }
+
+    /// log p(x | θ_k, c) for a batch of θ's, simulated in one ``Simulator/simulate(_:)`` call, so an
+    /// out-of-process simulator pays its per-call cost once per batch.
+    ///
+    /// - Parameters:
+    ///   - thetas: K rows of D values.
+    ///   - rows: each row's global index (the sample index), which keys a stochastic simulator's draws.
+    /// - Returns: K log-likelihoods; −∞ where the simulation failed or gave a non-finite spectrum.
+    public func logLikelihoods(thetas: [[Double]], rows: [Int], seed: UInt64, context: [Double], x: [Double], sigma: [Double]) -> [Double] {
+        let width = sources.count, m = simulator.outputCount
+        var inputs = [Double](repeating: 0, count: thetas.count * width)
+        for (row, theta) in thetas.enumerated() {
+            for (k, source) in sources.enumerated() {
+                switch source {
+                case let .theta(d): inputs[row * width + k] = theta[d]
+                case let .context(a): inputs[row * width + k] = context[a]
+                case let .fixed(value): inputs[row * width + k] = value
+                }
             }
         }
-        var spectrum = [Double](repeating: 0, count: simulator.outputCount)
-        do {
-            try inputs.withUnsafeBufferPointer { i in
-                try spectrum.withUnsafeMutableBufferPointer { o in try simulator.simulate(i, into: o) }
-            }
-        } catch {
-            return -.infinity
+        guard let result = try? simulator.simulate(SimulationBatch(inputs: inputs, inputCount: width, rows: rows, seed: seed)) else {
+            return [Double](repeating: -.infinity, count: thetas.count)
         }
-        guard spectrum.allSatisfy(\.isFinite) else { return -.infinity }
-        return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma)
+        return thetas.indices.map { row in
+            let spectrum = Array(result.output(row))
+            guard result.failures[row] == nil, spectrum.count == m, spectrum.allSatisfy(\.isFinite) else { return -.infinity }
+            return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma)
+        }
     }
 }

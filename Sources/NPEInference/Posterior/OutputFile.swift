@@ -1,5 +1,6 @@
 import Foundation
 import NPEData
+import NPESupport
 
 /// Small output files of a run (the run manifest, the summary CSV, the validation report), published through
 /// NPEData's ``AtomicFile`` with failures reported as ``InferenceError/output(path:reason:)``.

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// What validation needs of a posterior estimate q(θ | x): batched sampling with log densities, and the density of
 /// given points. ``NeuralPosteriorEstimator`` conforms; tests use exact (or deliberately wrong) analytic posteriors.

@@ -1,6 +1,7 @@
 import Foundation
 import NPESimulators
 import NPETensor
+import NPESupport
 
 /// The calibration and accuracy metrics of N held-out pairs (θ*ₙ, xₙ) with S posterior samples each.
 ///

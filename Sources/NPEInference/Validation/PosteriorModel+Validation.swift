@@ -2,6 +2,7 @@ import NPEFlows
 import NPEModels
 import NPERegistry
 import NPETensor
+import NPESupport
 
 /// The trained flow is an ``AmortizedPosterior``: batched sampling over many observations in one call.
 extension NeuralPosteriorEstimator: AmortizedPosterior {

@@ -1,6 +1,7 @@
 import Foundation
 import NPESimulators
 import NPETensor
+import NPESupport
 
 /// Scores flow samples against importance-weighted reference samples, for the rows of a held-out set that have no
 /// reference posterior of their own.

@@ -2,6 +2,7 @@ import Foundation
 import NPEData
 import NPESimulators
 import NPETensor
+import NPESupport
 
 /// `npe-validate`'s work: held-out simulations in, a ``ValidationReport`` out.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import NPESupport
 
 extension ValidationReport {
     /// Writes the report's JSON to `url` atomically (NPEData's `AtomicFile`: temporary sibling, fsync, rename), so a reader

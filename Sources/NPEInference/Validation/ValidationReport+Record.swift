@@ -1,5 +1,6 @@
 import Foundation
 import NPERegistry
+import NPESupport
 
 extension ValidationReport {
     /// The evaluation-record kind `npe-validate` writes.

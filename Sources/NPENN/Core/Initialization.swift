@@ -1,5 +1,6 @@
 import Foundation
 import NPETensor
+import NPESupport
 
 /// Parameter initialisation from a ``RandomStream``, so a network built from a seed is the same on every rank.
 public enum Initialization {

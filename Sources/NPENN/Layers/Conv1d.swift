@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// 1-D convolution over channels-last input, as im2col plus one sgemm.
 ///

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// 2-D convolution over channels-last (NHWC) images, as im2col plus one sgemm.
 ///

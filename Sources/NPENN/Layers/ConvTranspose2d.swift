@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// Transposed 2-D convolution over channels-last (NHWC) images: the adjoint of ``Conv2d``'s linear map, as one
 /// sgemm plus col2im (the upsampling layer of a DCGAN generator).

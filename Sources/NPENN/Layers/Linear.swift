@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// A fully connected layer, y = x W + b.
 ///

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// A multilayer perceptron: Linear → activation → … → Linear (no activation after the last layer).
 ///

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// A linear layer whose weight is multiplied by a fixed 0/1 mask, y = x (W ⊙ M) + b: the building block of
 /// MADE (Germain et al. 2015, "MADE: Masked Autoencoder for Distribution Estimation", arXiv:1502.03509).

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// A pre-activation residual block, y = x + W₂ σ(W₁ σ(x)) (He et al. 2016, "Identity mappings in deep residual
 /// networks", arXiv:1603.05027), optionally with layer normalisation before the first activation.

@@ -13,7 +13,7 @@ import Foundation
 /// As a ``Simulator`` it is noise-free, x = A θ + b, with inputs `theta_1`…`theta_D`; ``noiseModel`` declares
 /// the Gaussian noise the trainer adds, so a dataset built from ``prior`` and this simulator is a faithful
 /// sample of the joint p(θ, x).
-public struct LinearGaussianProblem: Simulator, Sendable, Equatable {
+public struct LinearGaussianProblem: RowSimulator, Sendable, Equatable {
     /// A, row-major M × D.
     public let matrix: [Double]
     /// b, M values.

@@ -19,7 +19,7 @@ import Foundation
 /// polar with r = sign(u) ρ and Jacobian ρ, so p(x | θ) = (1/π) N(sign(u) ρ; 0.1, 0.01²) / ρ.
 /// Because m depends on θ only through |θ₁ + θ₂| and θ₂ − θ₁, θ and (−θ₂, −θ₁) have the same likelihood: the two
 /// moons of the posterior.
-public struct TwoMoonsProblem: Simulator, Sendable, Equatable {
+public struct TwoMoonsProblem: RowSimulator, Sendable, Equatable {
     public init() {}
 
     public var name: String { "two-moons" }

@@ -36,9 +36,9 @@ public struct NoiseBinGrid: Sendable, Codable, Equatable {
     }
 
     /// The 52 Ariel Data Challenge 2023 bins: the same bundled grid the forward model uses
-    /// (`Resources/adc2023_wavelength_grid.csv`, see `Resources/PROVENANCE.md`).
+    /// (`Resources/adc2023_wavelength_grid.csv`, see NPETransmission's `Resources/PROVENANCE.md`).
     public static func adc2023() throws -> NoiseBinGrid {
-        let grid = try TransmissionOpacityData.bundled().grid
+        let grid = try ArielWavelengthGrid.bundled()
         return try NoiseBinGrid(lowerEdges: grid.lowerEdges, upperEdges: grid.upperEdges, centres: grid.centres)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NPESupport
 
 /// An ordered list of named parameter priors, split into inferred parameters (theta), auxiliary context inputs,
 /// and fixed constants.
@@ -161,7 +162,7 @@ public struct Prior: Sendable, Equatable, Codable {
     }
 
     /// The unconstrained bijection of each theta column, in the order of ``thetaNames``.
-    public var thetaBijections: [UnconstrainedBijection] {
+    public var thetaBijections: [SupportBijection] {
         thetaIndices.map { parameters[$0].distribution.unconstrainedBijection }
     }
 }

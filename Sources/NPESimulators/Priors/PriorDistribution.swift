@@ -1,4 +1,5 @@
 import Foundation
+import NPESupport
 
 /// One parameter's prior: a univariate distribution with an inverse CDF, a log-density and a support.
 ///
@@ -123,7 +124,7 @@ public enum PriorDistribution: Sendable, Equatable, Hashable {
     /// a log-uniform box (a plain log would leave the box open and let flow samples escape it), log for the
     /// log-normal, identity for the normal. A fixed value is never inferred; it gets the identity so code can
     /// treat every column alike.
-    public var unconstrainedBijection: UnconstrainedBijection {
+    public var unconstrainedBijection: SupportBijection {
         switch self {
         case let .uniform(low, high): return .logit(low: low, high: high)
         case let .logUniform(low, high): return .logitOfLog(low: low, high: high)

@@ -1,4 +1,5 @@
 import NPETensor
+import NPESupport
 
 /// The deterministic train/validation split of a dataset's rows.
 ///

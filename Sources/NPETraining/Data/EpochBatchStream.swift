@@ -1,5 +1,6 @@
 import NPEData
 import NPETensor
+import NPESupport
 
 /// Streams one epoch of shuffled batches from a training dataset with bounded memory.
 ///

@@ -11,12 +11,27 @@ public struct TrainingInputs {
     public var sigma: Tensor?
     /// `[n, A]`, auxiliary context inputs.
     public var context: Tensor?
+
+    public init(theta: Tensor, x: Tensor, sigma: Tensor?, context: Tensor?) {
+        self.theta = theta
+        self.x = x
+        self.sigma = sigma
+        self.context = context
+    }
 }
 
-/// A network the trainer can fit: its parameters, and the summed loss over a batch slice.
+/// A network the trainer can fit: its parameters, and its own summed negative log-likelihood over a batch slice
+/// (what ``MaximumLikelihood`` minimises).
 ///
 /// The loss is the sum over rows (not the mean): each worker's sum is divided by the global batch size, so the
 /// all-reduced gradient is the global mean whatever the number of workers.
 public protocol TrainableModel: Module {
     func summedLoss(_ inputs: TrainingInputs) throws -> Variable
+}
+
+/// A conditional density q(θ | x): what losses other than maximum likelihood need, such as the atomic APT loss,
+/// which evaluates q at θ's of other rows (atoms).
+public protocol ConditionalDensityModel: TrainableModel {
+    /// log q(θ | x, σ, context) `[n]`, one per row of `inputs`, recorded for backpropagation.
+    func recordedLogDensity(_ inputs: TrainingInputs) throws -> Variable
 }

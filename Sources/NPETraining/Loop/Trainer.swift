@@ -19,6 +19,8 @@ public final class Trainer<Model: TrainableModel> {
     /// Rows it rejects are skipped in training and validation.
     public let rowFilter: OutlierFilter?
     public let communicator: Communicator
+    /// The objective (``MaximumLikelihood`` unless a sequential method gives another).
+    public let loss: any TrainingLoss
     /// Where the checkpoint is written every epoch (rank 0 writes; nil disables checkpoints).
     public let checkpointURL: URL?
     /// JSON-lines metrics (rank 0).
@@ -39,8 +41,9 @@ public final class Trainer<Model: TrainableModel> {
 
     public init(model: Model, options: TrainingOptions, reader: TrainingDatasetReader, noise: NoiseAugmentation?,
                 communicator: Communicator = LocalCommunicator(), checkpointURL: URL? = nil, metricsURL: URL? = nil,
-                rowFilter: OutlierFilter? = nil) {
+                rowFilter: OutlierFilter? = nil, loss: any TrainingLoss = MaximumLikelihood()) {
         self.rowFilter = rowFilter
+        self.loss = loss
         self.model = model
         self.options = options
         self.reader = reader
@@ -73,7 +76,8 @@ public final class Trainer<Model: TrainableModel> {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let encoded = (try? encoder.encode(shaping)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "\(reader.contentDigest)|\(encoded)"
+        let objective = loss.identity.isEmpty ? "" : "|loss=\(loss.identity)"
+        return "\(reader.contentDigest)|\(encoded)\(objective)"
     }
 
     /// Trains, resuming from the checkpoint when `resume` is set and one exists.
@@ -126,7 +130,7 @@ public final class Trainer<Model: TrainableModel> {
                 }
                 optimizer.learningRate = learningRate(state: state, step: epoch * stepsPerEpoch + step, stepsPerEpoch: stepsPerEpoch)
                 model.zeroGradients()
-                let summed = try model.summedLoss(inputs(for: batch, epoch: epoch))
+                let summed = try loss.summedLoss(of: model, on: inputs(for: batch, epoch: epoch))
                 var sums = [Double(summed.value.scalarValue), Double(batch.count)]
                 try (summed * (1 / Float(batch.globalCount))).backward()
                 try communicator.allReduceGradients(model.parameters)
@@ -223,7 +227,7 @@ public final class Trainer<Model: TrainableModel> {
         try withoutGradient {
             while let batch = try stream.next() {
                 guard batch.count > 0 else { continue }
-                sums[0] += Double(try model.summedLoss(inputs(for: batch, epoch: epoch)).value.scalarValue)
+                sums[0] += Double(try loss.summedLoss(of: model, on: inputs(for: batch, epoch: epoch)).value.scalarValue)
                 sums[1] += Double(batch.count)
             }
         }

@@ -3,6 +3,8 @@ import NPEData
 import NPENN
 import NPERegistry
 import NPETensor
+import NPESupport
+import NPESafetensors
 
 /// Everything needed to continue a run after `kill -9`: current and best weights, optimizer moments, schedule
 /// state, early-stopping counters and the epoch history. All randomness is keyed on (seed, epoch), so nothing

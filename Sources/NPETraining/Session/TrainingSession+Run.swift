@@ -5,6 +5,7 @@ import NPEModels
 import NPEParallel
 import NPERegistry
 import NPETensor
+import NPESupport
 
 extension TrainingSession {
     /// What one worker's training produced.

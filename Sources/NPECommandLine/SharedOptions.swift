@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import NPEDatasets
+
+/// `--registry DIR --model NAME@REF`: the registry entry a command reads (`npe-infer`, `npe-validate`).
+public struct ModelOptions: ParsableArguments {
+    @Option(help: "Model registry directory.")
+    public var registry = "registry"
+
+    @Option(help: "Model reference: NAME, NAME@VERSION or NAME@ALIAS.")
+    public var model: String
+
+    public init() {}
+}
+
+/// `--prior P.yaml --simulator NAME`: where parameters come from and what simulates them (`npe-build-dataset`).
+public struct SimulatorOptions: ParsableArguments {
+    @Option(help: "Prior YAML file (default: the simulator's built-in prior).")
+    public var prior: String?
+
+    @Option(help: ArgumentHelp("Simulator: \(SimulatorCatalog.names.joined(separator: ", ")).", valueName: "name"))
+    public var simulator = "ariel-transmission"
+
+    public init() {}
+}
+
+/// `--seed S`: the root of every counter-based stream a command draws from; results depend on it, never on the
+/// thread or rank count.
+public struct SeedOptions: ParsableArguments {
+    @Option(help: "Seed of the counter-based random streams.")
+    public var seed: UInt64 = 0
+
+    public init() {}
+}
+
+/// `--threads N`: how much of the machine a command uses (the default shown is this machine's core count).
+public struct ThreadOptions: ParsableArguments {
+    @Option(help: "Worker threads.")
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+
+    public func validate() throws {
+        guard threads > 0 else { throw ValidationError("--threads must be positive (got \(threads))") }
+    }
+}
