@@ -60,10 +60,8 @@ public struct GANCheckpoint {
     /// Through NPEData's ``AtomicFile`` (temporary sibling, fsync, rename), creating the directory first.
     static func writeAtomically(_ data: Data, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        do {
-            try AtomicFile.write(data, to: url)
-        } catch let error as AtomicWriteError {
-            throw ExoGANError.invalidOption(name: "checkpoint", reason: "\(error.call) of \(error.path) failed: \(error.reason)")
+        try AtomicFile.write(data, to: url) {
+            ExoGANError.invalidOption(name: "checkpoint", reason: "\($0.call) of \($0.path) failed: \($0.reason)")
         }
     }
 }

@@ -17,7 +17,7 @@ public struct ExoGANModelKind: ModelKind {
 
     /// The GAN's batch and step size live in `exogan:` (DCGAN defaults), so `--batch-size` and `--learning-rate`
     /// set those.
-    public func applying(_ overrides: TrainingOverrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration {
+    public func applying(_ overrides: TrainingConfiguration.Overrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration {
         var configuration = configuration
         if let batchSize = overrides.batchSize { configuration.exogan.batchSize = batchSize }
         if let learningRate = overrides.learningRate { configuration.exogan.learningRate = learningRate }
@@ -76,18 +76,15 @@ final class ExoGANTrainingRun: ModelTrainingRun {
 
     func announcement(workers: Int) -> String {
         let g = session.request.configuration.exogan, o = session.options
-        var text = """
+        let text = """
             dataset: \(session.request.datasetFile.path) (\(session.rowCount) rows, θ \(session.metadata.parameterCount), \
             x \(session.metadata.featureCount); context \(session.prior.contextNames) not in the image, marginalised)
             model: exogan DCGAN, latent \(g.latentDimension), channels \(g.baseChannels); noise-free spectra
             batch \(o.batchSize), learning rate \(o.learningRate), β₁ \(o.beta1), \(o.epochs) epochs, \
             \(workers) worker\(workers == 1 ? "" : "s")\(session.request.resume ? ", resuming" : "")
             """
-        if session.rejectedFraction > 0 {
-            text += String(format: "\noutlier filter: %.2f%% of the sampled training rows have x beyond %g robust σ and are skipped",
-                           100 * session.rejectedFraction, session.request.configuration.training.outlierLimit ?? 0)
-        }
-        return text
+        return text + OutlierFilter.announcement(rejectedFraction: session.rejectedFraction,
+                                                 limit: session.request.configuration.training.outlierLimit)
     }
 
     func train(communicator: Communicator, shouldStop: @escaping () -> Bool, events: TrainingEvents) throws -> ExoGANTrainingSession.WorkerOutcome {

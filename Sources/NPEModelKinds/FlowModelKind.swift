@@ -14,9 +14,8 @@ public struct FlowModelKind: ModelKind {
     public var cardKind: String { PosteriorModel.kind }
     public var trainingName: String { "flow" }
 
-    public func applying(_ overrides: TrainingOverrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration {
-        try configuration.applying(.init(epochs: overrides.epochs, seed: overrides.seed, batchSize: overrides.batchSize,
-                                         learningRate: overrides.learningRate))
+    public func applying(_ overrides: TrainingConfiguration.Overrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration {
+        try configuration.applying(overrides)
     }
 
     public func prepareTraining(_ request: TrainingRequest, isRoot: Bool) throws -> any ModelTrainingRun {
@@ -66,7 +65,7 @@ final class FlowTrainingRun: ModelTrainingRun {
     func announcement(workers: Int) -> String {
         let c = session.request.configuration
         let noise = session.noise.map { "\($0.source) (\($0.sigmaRows.count) σ rows" + ($0.scaleRange.map { ", scale \($0.lowerBound)–\($0.upperBound)" } ?? "") + ")" } ?? "none"
-        var text = """
+        let text = """
             dataset: \(session.request.datasetFile.path) (\(session.rowCount) rows, θ \(session.metadata.parameterCount), \
             context \(session.metadata.contextCount), x \(session.metadata.featureCount))
             model: \(c.flow.kind.rawValue) × \(c.flow.transforms), hidden \(c.flow.hiddenWidths), embedding \
@@ -74,11 +73,7 @@ final class FlowTrainingRun: ModelTrainingRun {
             batch \(c.training.batchSize), learning rate \(c.training.learningRate), up to \(c.training.epochs) epochs, \
             \(workers) worker\(workers == 1 ? "" : "s")\(session.request.resume ? ", resuming" : "")
             """
-        if session.rejectedFraction > 0 {
-            text += String(format: "\noutlier filter: %.2f%% of the sampled training rows have x beyond %g robust σ and are skipped",
-                           100 * session.rejectedFraction, c.training.outlierLimit ?? 0)
-        }
-        return text
+        return text + OutlierFilter.announcement(rejectedFraction: session.rejectedFraction, limit: c.training.outlierLimit)
     }
 
     func train(communicator: Communicator, shouldStop: @escaping () -> Bool, events: TrainingEvents) throws -> TrainingSession.WorkerOutcome {

@@ -18,7 +18,7 @@ public protocol ModelKind: Sendable {
 
     /// The effective configuration after command-line overrides, as this kind reads them (the GAN's batch size
     /// and learning rate live in its own section).
-    func applying(_ overrides: TrainingOverrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration
+    func applying(_ overrides: TrainingConfiguration.Overrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration
 
     /// Checks a request and prepares its run (dataset, configuration, outputs), on every worker process before any
     /// trains.
@@ -32,21 +32,6 @@ public protocol ModelKind: Sendable {
     /// - Throws: ``InferenceError/unsupportedModelKind(model:kind:supported:)``-like errors for kinds that cannot be
     ///   scored against a density.
     func validationModel(for loaded: LoadedModel) throws -> ValidationModel
-}
-
-/// Command-line overrides of a training configuration (nil: keep the configuration's value).
-public struct TrainingOverrides: Sendable, Equatable {
-    public var epochs: Int?
-    public var seed: UInt64?
-    public var batchSize: Int?
-    public var learningRate: Float?
-
-    public init(epochs: Int? = nil, seed: UInt64? = nil, batchSize: Int? = nil, learningRate: Float? = nil) {
-        self.epochs = epochs
-        self.seed = seed
-        self.batchSize = batchSize
-        self.learningRate = learningRate
-    }
 }
 
 /// The catalogue an inference run reads, with its digest (recorded in the posterior file).

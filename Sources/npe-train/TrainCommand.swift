@@ -72,7 +72,7 @@ struct TrainCommand: ParsableCommand {
                 text = try? String(contentsOf: url, encoding: .utf8)
             }
             configuration = try modelKind.applying(
-                TrainingOverrides(epochs: epochs, seed: seed, batchSize: batchSize, learningRate: learningRate), to: configuration)
+                TrainingConfiguration.Overrides(epochs: epochs, seed: seed, batchSize: batchSize, learningRate: learningRate), to: configuration)
             return TrainingRequest(
                 dataset: URL(fileURLWithPath: dataset), registry: URL(fileURLWithPath: registry), modelName: name,
                 configuration: configuration, configurationText: text,

@@ -7,11 +7,7 @@ import NPESupport
 enum AtomicFileWriting {
     /// Writes `data` to `url` atomically.
     static func write(_ data: Data, to url: URL) throws {
-        do {
-            try AtomicFile.write(data, to: url)
-        } catch let error as AtomicWriteError {
-            throw DatasetBuildError.cannotWrite(path: error.path, reason: "\(error.call) failed: \(error.reason)")
-        }
+        try AtomicFile.write(data, to: url) { DatasetBuildError.cannotWrite(path: $0.path, reason: "\($0.call) failed: \($0.reason)") }
     }
 
     /// Creates `url` and its parents if missing (`mkdir` one level at a time, so an error names the level that

@@ -6,10 +6,6 @@ import NPESupport
 /// NPEData's ``AtomicFile`` with failures reported as ``InferenceError/output(path:reason:)``.
 enum OutputFile {
     static func write(_ data: Data, to url: URL) throws {
-        do {
-            try AtomicFile.write(data, to: url)
-        } catch let error as AtomicWriteError {
-            throw InferenceError.output(path: error.path, reason: "\(error.call) failed: \(error.reason)")
-        }
+        try AtomicFile.write(data, to: url) { InferenceError.output(path: $0.path, reason: "\($0.call) failed: \($0.reason)") }
     }
 }

@@ -144,18 +144,19 @@ public struct Prior: Sendable, Equatable, Codable {
     /// - Precondition: `theta.count == thetaCount`.
     public func logDensity(theta: some Collection<Double>) -> Double {
         precondition(theta.count == thetaCount, "theta needs \(thetaCount) values")
-        var total = 0.0
-        for (index, value) in zip(thetaIndices, theta) {
-            total += parameters[index].distribution.logDensity(value)
-        }
-        return total
+        return logDensity(of: theta, at: thetaIndices)
     }
 
     /// log p(context), the same sum over the A context inputs (order of ``contextNames``).
     public func logDensity(context: some Collection<Double>) -> Double {
         precondition(context.count == contextCount, "context needs \(contextCount) values")
+        return logDensity(of: context, at: contextIndices)
+    }
+
+    /// Σ_k log p_k(values_k) over the parameters at `indices`, in order.
+    private func logDensity(of values: some Collection<Double>, at indices: [Int]) -> Double {
         var total = 0.0
-        for (index, value) in zip(contextIndices, context) {
+        for (index, value) in zip(indices, values) {
             total += parameters[index].distribution.logDensity(value)
         }
         return total

@@ -50,6 +50,16 @@ public enum AtomicFile {
         synchronizeDirectory(directory)
     }
 
+    /// ``write(_:to:)``, with a failure reported as the caller's own error (each module names its failures in its
+    /// own error type; this keeps the mapping to one line at each call site).
+    public static func write(_ data: Data, to url: URL, mappingFailure map: (AtomicWriteError) -> Error) throws {
+        do {
+            try write(data, to: url)
+        } catch let error as AtomicWriteError {
+            throw map(error)
+        }
+    }
+
     /// fsyncs a directory so a rename in it survives a power cut (best effort: some file systems refuse).
     public static func synchronizeDirectory(_ path: String) {
         try? SystemCalls.synchronizeDirectory(at: path)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rejects rows whose x lies absurdly far from the bulk of the dataset: any bin farther than `limit` robust
 /// standard deviations from that bin's median, the robust standard deviation being IQR / 1.349 (equal to σ for
 /// Gaussian data, and unmoved by the outliers themselves).
@@ -60,5 +62,15 @@ public struct OutlierFilter: Codable, Equatable, Sendable {
         let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
         let weight = Float(position - Double(below))
         return sorted[below] + weight * (sorted[above] - sorted[below])
+    }
+}
+
+extension OutlierFilter {
+    /// The console line that says how much of the training set the filter skips (empty when it skips nothing), shared
+    /// by every model kind's announcement.
+    public static func announcement(rejectedFraction: Double, limit: Float?) -> String {
+        guard rejectedFraction > 0 else { return "" }
+        return String(format: "\noutlier filter: %.2f%% of the sampled training rows have x beyond %g robust σ and are skipped",
+                      100 * rejectedFraction, limit ?? 0)
     }
 }

@@ -90,10 +90,6 @@ public struct TrainingCheckpoint {
 enum CheckpointFile {
     static func write(_ data: Data, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        do {
-            try AtomicFile.write(data, to: url)
-        } catch let error as AtomicWriteError {
-            throw TrainingError.checkpoint(path: error.path, reason: "\(error.call) failed: \(error.reason)")
-        }
+        try AtomicFile.write(data, to: url) { TrainingError.checkpoint(path: $0.path, reason: "\($0.call) failed: \($0.reason)") }
     }
 }
