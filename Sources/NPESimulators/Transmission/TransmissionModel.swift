@@ -57,7 +57,7 @@ public struct TransmissionModel: Sendable {
     let lineTable: [SIMD4<Float>]
     /// NH3 band model k in the file unit (1e-24 m²), `[bin][temperature][g]`, g padded to whole 4-lane vectors.
     let ammoniaTable: [SIMD4<Float>]
-    /// Rayleigh σ [m²] `[species][bin]` for H2, He, then the trace gases in ``TraceGas`` order.
+    /// Rayleigh σ [m²] `[species][bin]` for H2, He, the trace gases in ``TraceGas`` order, then N2.
     let rayleigh: [[Double]]
     let hydrogenCIA: CIABinSampler
     let heliumCIA: CIABinSampler
@@ -90,7 +90,7 @@ public struct TransmissionModel: Sendable {
             ).map { Float($0 / CorrelatedKTable.fileUnitInSquareMetres) }, gCount: reference.gPoints.count)
         // TauREx evaluates everything on the k-table's wavenumber grid, ν = 1e4/λ.
         let wavenumbers = reference.wavelengths.map { 10000 / $0 }
-        rayleigh = (["H2", "He"] + TraceGas.allCases.map(\.formula)).map { gas in
+        rayleigh = (["H2", "He"] + TraceGas.allCases.map(\.formula) + ["N2"]).map { gas in
             wavenumbers.map { RayleighScattering.crossSection(of: gas, wavenumber: $0)! }
         }
         hydrogenCIA = CIABinSampler(table: data.hydrogenHydrogenCIA, wavenumbers: wavenumbers)
@@ -202,6 +202,8 @@ struct Composition {
     var trace: [Double]
     var hydrogen: Double
     var helium: Double
+    /// X_N2 (0 unless the fill includes N2).
+    var nitrogen: Double = 0
     /// μ [kg].
     var meanMolecularMass: Double
 }
