@@ -80,7 +80,7 @@ let package = Package(
             dependencies: ["NPERegistry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPEDatasets", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["NPEDatasets", "NPERegistry", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "npe-train",
             dependencies: ["NPETraining", "NPEGAN", "NPEParallel", "NPEParallelMPI", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

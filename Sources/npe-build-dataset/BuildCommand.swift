@@ -3,6 +3,7 @@ import Foundation
 import NPEDatasets
 import NPEParallel
 import NPEParallelMPI
+import NPESimulators
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,11 +17,13 @@ struct BuildCommand: ParsableCommand {
             command with --resume.
             """)
 
-    @Option(help: "Prior YAML file (default: the simulator's built-in prior).")
+    @Option(help: "Prior YAML file or built-in name (\(Prior.builtinNames.joined(separator: ", "))); default: the simulator's built-in prior.")
     var prior: String?
 
     @Option(help: "Simulator: \(SimulatorCatalog.names.joined(separator: ", ")).")
     var simulator = "ariel-transmission"
+
+    @OptionGroup var simulatorOptions: SimulatorOptions
 
     @Option(help: "Number of rows (prior draws).")
     var rows: Int
@@ -67,8 +70,9 @@ struct BuildCommand: ParsableCommand {
 
     private func build(communicator: Communicator) throws {
         let entry = try SimulatorCatalog.entry(named: simulator)
+        let resolved = try simulatorOptions.resolve(simulator: simulator, prior: prior)
         let builder = try DatasetBuilder(
-            prior: try DatasetInputs.prior(at: prior, fallback: entry.defaultPrior), simulator: entry.simulator,
+            prior: resolved.prior, simulator: resolved.simulator,
             noiseModel: try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel), rows: rows,
             seed: seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
         let display = ProgressDisplay()

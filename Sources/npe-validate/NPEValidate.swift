@@ -69,9 +69,13 @@ struct NPEValidate: ParsableCommand {
         var simulator: (any Simulator)?
         if referenceRows > 0 {
             let reader = try TrainingDatasetReader(contentsOf: url)
-            let name = reader.metadata.simulatorName
+            let metadata = reader.metadata
             try reader.close()
-            simulator = SimulatorCatalog.names.contains(name) ? try SimulatorCatalog.entry(named: name).simulator : nil
+            // Rebuilt with the dataset's recorded configuration, so a cloudy test set is scored with clouds.
+            simulator = SimulatorCatalog.names.contains(metadata.simulatorName)
+                ? try SimulatorCatalog.simulator(named: metadata.simulatorName, version: metadata.simulatorVersion,
+                                                 recordedConfigurationJSON: metadata.simulatorConfigurationJSON)
+                : nil
         }
         let report = try Validation.run(
             model: try ValidationModel(loaded), dataset: url, simulator: simulator,
