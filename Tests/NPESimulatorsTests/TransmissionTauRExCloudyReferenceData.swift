@@ -6,7 +6,9 @@ import Foundation
 /// `BlackbodyStar(radius, 5800 K)`), a `SimpleCloudsContribution(clouds_pressure=P)` where a deck is given, and, for a
 /// nonzero N2 share f of the fill, `TaurexChemistry(fill_gases=['H2','He','N2'], ratio=[0.17, f·1.17/(1 − f)])`
 /// (N2/H2 = f(1 + He/H2)/(1 − f)), which is this model's `fill_n2_fraction` f. NH3 is absent there, 1e-30 here.
-/// TauREx 3.3.2 from PyPI in a scratch venv with numba 0.68.1 and numpy 2.4.6; the driver was the one in
+/// TauREx 3.3.2 from PyPI (`pip install taurex==3.3.2`, then `pip install numba`: without numba, TauREx 3.3.2's numpy
+/// fallback of the k-table absorption fails with a broadcast error) in a scratch venv with numba 0.68.1 and numpy 2.4.6,
+/// the CIA tables converted to `PickleCIA` pickles as described there; the driver was the one in
 /// ``TauRExReferenceSpectra``'s comment with the chemistry above, and it reproduced that fixture's deck case to its
 /// six printed decimals before these were made. Depths in ppm, ascending wavelength.
 enum TauRExCloudyReferenceSpectra {
