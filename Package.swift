@@ -81,7 +81,7 @@ let package = Package(
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The built-in ARIEL transmission forward model and its 11 MB of k-tables and CIA.
         .target(
-            name: "NPETransmission", dependencies: ["NPESimulators", "NPECSV"],
+            name: "NPETransmission", dependencies: ["NPESimulators", "NPECSV", yams],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // MARK: - Pipeline
@@ -113,7 +113,7 @@ let package = Package(
         // kinds (npe-flow, exogan) and the simulator of a model's lineage. The executables dispatch through it.
         .target(
             name: "NPEModelKinds",
-            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPESimulators"],
+            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPESimulators"],
             swiftSettings: swiftSettings),
 
         // MARK: - Command-line layer
@@ -128,7 +128,7 @@ let package = Package(
         .executableTarget(name: "npe-registry", dependencies: ["NPERegistry", argumentParser]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPECommandLine", "NPEDatasets", "NPESimulators", "NPEParallel", argumentParser]),
+            dependencies: ["NPECommandLine", "NPEDatasets", "NPESimulators", "NPETransmission", "NPERegistry", "NPEParallel", argumentParser]),
         .executableTarget(
             name: "npe-train", dependencies: ["NPECommandLine", "NPEModelKinds", "NPETraining", argumentParser]),
         .executableTarget(

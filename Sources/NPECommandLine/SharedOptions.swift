@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NPEDatasets
+import NPESimulators
 
 /// `--registry DIR --model NAME@REF`: the registry entry a command reads (`npe-infer`, `npe-validate`).
 public struct ModelOptions: ParsableArguments {
@@ -15,7 +16,7 @@ public struct ModelOptions: ParsableArguments {
 
 /// `--prior P.yaml --simulator NAME`: where parameters come from and what simulates them (`npe-build-dataset`).
 public struct SimulatorOptions: ParsableArguments {
-    @Option(help: "Prior YAML file (default: the simulator's built-in prior).")
+    @Option(help: "Prior YAML file or built-in name (\(Prior.builtinNames.joined(separator: ", "))); default: the simulator's built-in prior.")
     public var prior: String?
 
     @Option(help: ArgumentHelp("Simulator: \(SimulatorCatalog.names.joined(separator: ", ")).", valueName: "name"))

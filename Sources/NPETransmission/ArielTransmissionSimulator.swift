@@ -4,8 +4,9 @@ import NPESimulators
 /// ``TransmissionModel`` as a ``Simulator``: the built-in `"ariel-transmission"` forward model.
 ///
 /// Inputs, in order: `planet_radius` [R_J], `planet_temp` [K], `log_H2O`, `log_CO2`, `log_CO`, `log_CH4`, `log_NH3`
-/// (log10 volume mixing ratios), `planet_mass` [M_J], `star_radius` [R_☉], and, only when the configuration has a
-/// cloud deck, `log_cloud_pressure` (log10 Pa). Outputs: 52 transit depths (fractions) in ascending wavelength.
+/// (log10 volume mixing ratios), `planet_mass` [M_J], `star_radius` [R_☉], then, only when the configuration has a
+/// cloud deck, `log_cloud_pressure` (log10 Pa), and, only when its fill gas includes N2, `fill_n2_fraction` (N2's share
+/// of the fill, 0–1). Outputs: 52 transit depths (fractions) in ascending wavelength.
 /// ``spectralGrid`` gives the ADC2023 bin centres and widths (0.55, 0.70, 0.95, … µm); the physics is evaluated at the
 /// k-tables' own centres (0.55, 0.705, 0.955, …), each inside its ADC bin, as TauREx does.
 ///
@@ -25,6 +26,7 @@ public struct ArielTransmissionSimulator: RowSimulator {
         var names = ["planet_radius", "planet_temp"] + TraceGas.allCases.map(\.inputName)
         names += ["planet_mass", "star_radius"]
         if model.configuration.cloudDeck { names.append("log_cloud_pressure") }
+        if model.configuration.fillGas == .hydrogenHeliumNitrogen { names.append("fill_n2_fraction") }
         return names
     }
     public var outputCount: Int { model.wavelengths.count }
@@ -46,7 +48,9 @@ public struct ArielTransmissionSimulator: RowSimulator {
     public func simulate(
         _ inputs: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
     ) throws {
-        let expected = model.configuration.cloudDeck ? 10 : 9
+        let configuration = model.configuration
+        let nitrogenIndex = configuration.fillGas == .hydrogenHeliumNitrogen ? (configuration.cloudDeck ? 10 : 9) : nil
+        let expected = 9 + (configuration.cloudDeck ? 1 : 0) + (nitrogenIndex == nil ? 0 : 1)
         guard inputs.count == expected else {
             throw SimulatorError.wrongInputCount(expected: expected, got: inputs.count)
         }
@@ -64,7 +68,8 @@ public struct ArielTransmissionSimulator: RowSimulator {
         }
         let atmosphere = PlanetAtmosphere(
             radius: inputs[0], mass: inputs[7], temperature: inputs[1], starRadius: inputs[8],
-            logMixingRatios: Array(inputs[2..<7]), cloudTopPressure: cloudPressure)
+            logMixingRatios: Array(inputs[2..<7]), cloudTopPressure: cloudPressure,
+            nitrogenFillFraction: nitrogenIndex.map { inputs[$0] })
         let workspace = pool.take()
         defer { pool.give(workspace) }
         try model.transitDepths(for: atmosphere, into: output, workspace: workspace)

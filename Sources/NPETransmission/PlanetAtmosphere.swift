@@ -12,10 +12,13 @@ public struct PlanetAtmosphere: Sendable, Equatable {
     public var logMixingRatios: [Double]
     /// Cloud-top pressure [Pa] of the grey deck, used when the configuration has one.
     public var cloudTopPressure: Double?
+    /// N2's share f ∈ [0, 1] of the fill gas, used when the configuration's fill is
+    /// ``TransmissionModelConfiguration/FillGas/hydrogenHeliumNitrogen``.
+    public var nitrogenFillFraction: Double?
 
     public init(
         radius: Double, mass: Double, temperature: Double, starRadius: Double, logMixingRatios: [Double],
-        cloudTopPressure: Double? = nil
+        cloudTopPressure: Double? = nil, nitrogenFillFraction: Double? = nil
     ) {
         self.radius = radius
         self.mass = mass
@@ -23,5 +26,6 @@ public struct PlanetAtmosphere: Sendable, Equatable {
         self.starRadius = starRadius
         self.logMixingRatios = logMixingRatios
         self.cloudTopPressure = cloudTopPressure
+        self.nitrogenFillFraction = nitrogenFillFraction
     }
 }

@@ -9,11 +9,12 @@ import NPESimulators
 ///   σ = 24π³ F_K / (n_L² λ⁴) · ((n² − 1)/(n² + 2))², with n_L = 2.6867805e25 m⁻³ and λ in m.
 ///   n(λ) and F_K per gas are TauREx's (H2O: 0.85 × (n_air − 1), Ciddor 1996 n_air, δ = 0.17; CO2: Sneep & Ubachs 2005,
 ///   F_K = 1.1364; CO: n − 1 = 32.7e-5 (1 + 8.1e-3/λ²µm), F_K = 1.016; CH4: n − 1 = 1e-8 (46662 + 4.02e-6/λ²cm);
-///   NH3: n − 1 = 37.0e-5 (1 + 12.0e-3/λ²µm)).
+///   NH3: n − 1 = 37.0e-5 (1 + 12.0e-3/λ²µm); N2: n − 1 = 1e-8 (6498.2 + 307.43305e12/(14.4e9 − ν²)), ν in cm⁻¹,
+///   F_K = 1.034 + 3.17e-12 ν²).
 ///
 /// References: TauREx 3 (Al-Refaie et al. 2021, ApJ 917, 37); Sneep & Ubachs 2005 (JQSRT 92, 293).
 public enum RayleighScattering {
-    /// σ [m²] of `gas` (a formula: "H2", "He", "H2O", "CO2", "CO", "CH4", "NH3") at wavenumber ν [cm⁻¹], or nil for a
+    /// σ [m²] of `gas` (a formula: "H2", "He", "H2O", "CO2", "CO", "CH4", "NH3", "N2") at wavenumber ν [cm⁻¹], or nil for a
     /// gas without a formula.
     public static func crossSection(of gas: String, wavenumber x: Double) -> Double? {
         let wavelengthMicron = 10000.0 / x
@@ -38,6 +39,10 @@ public enum RayleighScattering {
         case "NH3":
             let n = 1 + 37.0e-5 * (1 + 12.0e-3 / pow(wavelengthMicron, 2))
             return refractiveCrossSection(wavenumber: x, n: n, king: 1)
+        case "N2":
+            // Refractive index of N2 with ν in cm⁻¹ (Bates 1984 form, as TauREx writes it); F_K = 1.034 + 3.17e-12 ν².
+            let n = 1 + (6498.2 + 307.43305e12 / (14.4e9 - x * x)) * 1e-8
+            return refractiveCrossSection(wavenumber: x, n: n, king: 1.034 + 3.17e-12 * x * x)
         case "H2O":
             let w2 = pow(wavelengthMicron, -2)
             let nAir = 1 + (0.05792105 / (238.0185 - w2) + 0.00167917 / (57.362 - w2))

@@ -51,17 +51,28 @@ extension TransmissionModel {
         let traceSum = trace.reduce(0, +)
         try require(
             traceSum < 1, TraceGas.water.inputName, atmosphere.logMixingRatios[0],
-            "the trace-gas mixing ratios sum to \(traceSum) ≥ 1, leaving no H2/He")
+            "the trace-gas mixing ratios sum to \(traceSum) ≥ 1, leaving no fill gas")
         if configuration.cloudDeck {
             let pressure = atmosphere.cloudTopPressure ?? .nan
             try require(pressure.isFinite && pressure > 0, "log_cloud_pressure", log10(pressure), "not finite")
         }
-        let hydrogen = (1 - traceSum) / (1 + configuration.heliumToHydrogenRatio)
+        // The fill (1 − ΣX) is H2/He at the configured ratio, or split with N2 by f = fill_n2_fraction.
+        var nitrogenShare = 0.0
+        if configuration.fillGas == .hydrogenHeliumNitrogen {
+            let f = atmosphere.nitrogenFillFraction ?? .nan
+            try require(f.isFinite, "fill_n2_fraction", f, "not finite")
+            try require(f >= 0 && f <= 1, "fill_n2_fraction", f, "N2's share of the fill must be in [0, 1]")
+            nitrogenShare = f
+        }
+        let fill = 1 - traceSum
+        let nitrogen = nitrogenShare * fill
+        let hydrogen = (fill - nitrogen) / (1 + configuration.heliumToHydrogenRatio)
         let helium = configuration.heliumToHydrogenRatio * hydrogen
-        var mu = hydrogen * 2 * ElementMass.hydrogen + helium * ElementMass.helium
+        var mu = hydrogen * 2 * ElementMass.hydrogen + helium * ElementMass.helium + nitrogen * 2 * ElementMass.nitrogen
         for gas in TraceGas.allCases { mu += trace[gas.rawValue] * gas.molecularMass }
         return Composition(
-            trace: trace, hydrogen: hydrogen, helium: helium, meanMolecularMass: mu * PhysicalConstants.atomicMass)
+            trace: trace, hydrogen: hydrogen, helium: helium, nitrogen: nitrogen,
+            meanMolecularMass: mu * PhysicalConstants.atomicMass)
     }
 
     /// Steps 1, 3 and 4: temperatures, densities, hydrostatic altitudes, layer areas and chord lengths.

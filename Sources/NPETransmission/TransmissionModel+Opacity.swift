@@ -197,7 +197,7 @@ extension TransmissionModel {
     private func fillContinuum(composition: Composition, isothermal: Bool, workspace ws: TransmissionWorkspace) {
         let n = TransmissionModelConfiguration.layerCount
         let xH2 = composition.hydrogen, xHe = composition.helium
-        let species = [xH2, xHe] + composition.trace
+        let species = [xH2, xHe] + composition.trace + [composition.nitrogen]
         var rayleighSum = [Double](repeating: 0, count: binCount)
         for b in 0..<binCount {
             for (s, x) in species.enumerated() { rayleighSum[b] += x * rayleigh[s][b] }

@@ -1,15 +1,16 @@
 import Foundation
 import NPESimulators
 
-/// The ARIEL transmission forward model: transit depth on the 52 ADC2023 bins for a 1-D H2/He atmosphere with H2O,
-/// CO2, CO, CH4 (real correlated-k tables) and NH3 (approximate band model), Rayleigh scattering, H2–H2 and H2–He CIA
-/// and an optional grey cloud deck.
+/// The ARIEL transmission forward model: transit depth on the 52 ADC2023 bins for a 1-D H2/He atmosphere (optionally
+/// with N2 in the fill, ``TransmissionModelConfiguration/FillGas``) with H2O, CO2, CO, CH4 (real correlated-k tables)
+/// and NH3 (approximate band model), Rayleigh scattering, H2–H2 and H2–He CIA and an optional grey cloud deck.
 ///
 /// It follows the TauREx 3.3.2 transmission scheme step by step (`FORWARD_MODEL.md` §2.2); with the default
 /// configuration its spectra equal those of TauREx 3.3.2 itself run on the same tables to about 1e-3 ppm (tested on
 /// seven planets, `TransmissionTauRExSpectraTests.swift`):
 /// 1. 101 levels log-spaced from 1e6 to 1e-5 Pa; layer i has P_i = √(p_i p_{i+1}).
-/// 2. X_H2 = (1 − ΣX)/(1 + 0.17), X_He = 0.17 X_H2; μ = Σ X m.
+/// 2. X_H2 = (1 − ΣX)/(1 + 0.17), X_He = 0.17 X_H2; μ = Σ X m. With the N2 fill, X_N2 = f(1 − ΣX) and H2/He share
+///    (1 − f)(1 − ΣX) (TauREx `fill_gases=['H2','He','N2']`); tested against TauREx in `TransmissionTauRExCloudyTests`.
 /// 3. Hydrostatic levels from the bottom: Δz_k = H_{k−1} ln(p_{k−1}/p_k), g_k = GM/(R_p + z_k)²; layer i has
 ///    altitude z_i and thickness dz_i = Δz_{i+1}. R_p is the radius of the 1e6 Pa level.
 /// 4. Chords: c_i = R_p + dz_0/2 + z_i, t_j = c_j + dz_j/2, dl_ij = 2[√(t_j² − c_i²) − √(t_{j−1}² − c_i²)].
@@ -58,7 +59,7 @@ public struct TransmissionModel: Sendable {
     let lineTable: [SIMD4<Float>]
     /// NH3 band model k in the file unit (1e-24 m²), `[bin][temperature][g]`, g padded to whole 4-lane vectors.
     let ammoniaTable: [SIMD4<Float>]
-    /// Rayleigh σ [m²] `[species][bin]` for H2, He, then the trace gases in ``TraceGas`` order.
+    /// Rayleigh σ [m²] `[species][bin]` for H2, He, the trace gases in ``TraceGas`` order, then N2.
     let rayleigh: [[Double]]
     let hydrogenCIA: CIABinSampler
     let heliumCIA: CIABinSampler
@@ -91,7 +92,7 @@ public struct TransmissionModel: Sendable {
             ).map { Float($0 / CorrelatedKTable.fileUnitInSquareMetres) }, gCount: reference.gPoints.count)
         // TauREx evaluates everything on the k-table's wavenumber grid, ν = 1e4/λ.
         let wavenumbers = reference.wavelengths.map { 10000 / $0 }
-        rayleigh = (["H2", "He"] + TraceGas.allCases.map(\.formula)).map { gas in
+        rayleigh = (["H2", "He"] + TraceGas.allCases.map(\.formula) + ["N2"]).map { gas in
             wavenumbers.map { RayleighScattering.crossSection(of: gas, wavenumber: $0)! }
         }
         hydrogenCIA = CIABinSampler(table: data.hydrogenHydrogenCIA, wavenumbers: wavenumbers)
@@ -203,6 +204,8 @@ struct Composition {
     var trace: [Double]
     var hydrogen: Double
     var helium: Double
+    /// X_N2 (0 unless the fill includes N2).
+    var nitrogen: Double = 0
     /// μ [kg].
     var meanMolecularMass: Double
 }

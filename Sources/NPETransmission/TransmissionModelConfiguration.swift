@@ -1,6 +1,10 @@
 /// Settings of ``TransmissionModel`` that change its outputs. The defaults are the ADC2023 / TauREx 3 set-up of
 /// `FORWARD_MODEL.md` §2.2: 100 layers from 1e6 to 1e-5 Pa, isothermal, H2/He fill with He/H2 = 0.17, perfectly
 /// correlated k-sum, no clouds.
+///
+/// A configuration is read from a simulator-configuration YAML file or inline `KEY=VALUE` options
+/// (``init(options:)``, `docs/dataset-build.md`), and recorded in provenance both for people (``provenance``) and as
+/// its canonical option list (``provenanceOptionsKey``), from which ``init(recorded:)`` rebuilds it exactly.
 public struct TransmissionModelConfiguration: Sendable, Equatable {
     /// The temperature–pressure profile.
     public enum TemperatureProfile: Sendable, Equatable {
@@ -24,6 +28,18 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
         case randomOverlap = "rorr"
     }
 
+    /// What fills the atmosphere besides the trace gases.
+    public enum FillGas: String, Sendable, Equatable, CaseIterable {
+        /// H2 and He at ``heliumToHydrogenRatio`` (TauREx `fill_gases=['H2','He']`): a primary envelope, μ ≈ 2.3.
+        case hydrogenHelium = "h2-he"
+        /// H2/He plus N2, split by the `fill_n2_fraction` input f ∈ [0, 1]: X_N2 = f·(1 − ΣX_trace), and H2/He share
+        /// the rest at the same He/H2 ratio (TauREx `fill_gases=['H2','He','N2']` with N2/H2 = f(1 + r)/(1 − f)).
+        /// The fill's mean molecular weight is then linear in f, from 2.30 (f = 0) to 28.01 u (f = 1, a pure N2
+        /// secondary atmosphere). N2 is spectrally inactive here apart from Rayleigh scattering (TauREx's formula);
+        /// N2–N2 and N2–H2 collision-induced absorption are not modelled (no shipped tables).
+        case hydrogenHeliumNitrogen = "h2-he-n2"
+    }
+
     public var temperatureProfile: TemperatureProfile = .isothermal
     public var gasOverlap: GasOverlap = .perfectCorrelation
     /// Adds a grey, fully opaque cloud deck: every layer with P ≥ P_cloud gets τ = ∞ (TauREx
@@ -31,6 +47,8 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
     public var cloudDeck: Bool = false
     /// He/H2 number ratio of the fill gas.
     public var heliumToHydrogenRatio: Double = 0.17
+    /// The fill gas; ``FillGas/hydrogenHeliumNitrogen`` adds the `fill_n2_fraction` input.
+    public var fillGas: FillGas = .hydrogenHelium
     /// Pa per unit of the k-tables' pressure axis. The default, 1e5, is what TauREx 3.3.2's `NemesisKTables` reader
     /// does (it takes the axis as bar), so spectra match TauREx's to 1e-3 ppm. The NEMESIS convention (and
     /// FORWARD_MODEL.md §2.2) says atm: set 101325 for that. The two differ by at most 0.06 ppm on the ADC-like case.
@@ -44,11 +62,12 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
 
     public init(
         temperatureProfile: TemperatureProfile = .isothermal, gasOverlap: GasOverlap = .perfectCorrelation,
-        cloudDeck: Bool = false
+        cloudDeck: Bool = false, fillGas: FillGas = .hydrogenHelium
     ) {
         self.temperatureProfile = temperatureProfile
         self.gasOverlap = gasOverlap
         self.cloudDeck = cloudDeck
+        self.fillGas = fillGas
     }
 
     /// The settings as strings, for dataset provenance.
@@ -56,12 +75,16 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
         var result: [String: String] = [
             "scheme": "TauREx 3.3.2 transmission (FORWARD_MODEL.md 2.2), forward-difference dz",
             "layers": "\(Self.layerCount) from \(Self.bottomPressure) Pa to \(Self.topPressure) Pa",
-            "fill_gas": "H2+He, He/H2=\(heliumToHydrogenRatio)",
+            "fill_gas": fillGas == .hydrogenHelium
+                ? "H2+He, He/H2=\(heliumToHydrogenRatio)"
+                : "H2+He+N2, He/H2=\(heliumToHydrogenRatio), N2 fraction of the fill from fill_n2_fraction",
             "gas_overlap": gasOverlap.rawValue,
             "opacities": "H2O, CO2, CO, CH4: ARIEL correlated-k tables (Katy_ARIEL_test, 20 g-points); "
                 + "k-table pressure unit \(kTablePressureUnitInPascal) Pa",
             "nh3": AmmoniaBandModel.provenance,
-            "rayleigh": "H2, He, H2O, CO2, CO, CH4, NH3 (TauREx formulas)",
+            "rayleigh": fillGas == .hydrogenHelium
+                ? "H2, He, H2O, CO2, CO, CH4, NH3 (TauREx formulas)"
+                : "H2, He, H2O, CO2, CO, CH4, NH3, N2 (TauREx formulas)",
             "cia": "H2-H2, H2-He (Borysow)",
             "clouds": cloudDeck ? "grey deck, tau=inf for P >= 10^log_cloud_pressure Pa" : "none",
             "output": "transit depth (Rp/Rs)^2 as a fraction, 52 ADC2023 bins, ascending wavelength",
@@ -73,6 +96,9 @@ public struct TransmissionModelConfiguration: Sendable, Equatable {
             result["temperature_profile"] =
                 "guillot2010 log_kappa_ir=\(logKappaIR) log_gamma=\(logGamma) t_int=\(internalTemperature)"
         }
+        // The default configuration records no option list, so datasets and cards made before options existed
+        // still describe it exactly.
+        if self != TransmissionModelConfiguration() { result[Self.provenanceOptionsKey] = canonicalOptionsText }
         return result
     }
 }

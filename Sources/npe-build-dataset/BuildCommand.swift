@@ -3,6 +3,7 @@ import Foundation
 import NPECommandLine
 import NPEDatasets
 import NPEParallel
+import NPESimulators
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,8 @@ struct BuildCommand: ParsableCommand {
             """)
 
     @OptionGroup var simulation: SimulatorOptions
+
+    @OptionGroup var simulatorOptions: SimulatorConfigurationOptions
 
     @Option(help: "Number of rows (prior draws).")
     var rows: Int
@@ -52,8 +55,9 @@ struct BuildCommand: ParsableCommand {
 
     private func build(communicator: Communicator) throws {
         let entry = try SimulatorCatalog.entry(named: simulation.simulator)
+        let resolved = try simulatorOptions.resolve(simulator: simulation.simulator, prior: simulation.prior)
         let builder = try DatasetBuilder(
-            source: try DatasetInputs.prior(at: simulation.prior, fallback: entry.defaultPrior), simulator: entry.simulator,
+            source: resolved.prior, simulator: resolved.simulator,
             noiseModel: try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel), rows: rows,
             seed: seeding.seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
         let display = ProgressDisplay()

@@ -21,8 +21,10 @@ struct CatalogueCommand: ParsableCommand {
     @Option(help: "Target list CSV (default: the bundled Ariel MCS known planets).")
     var targets: String?
 
-    @Option(help: "Prior YAML file (default: the built-in ariel-adc2023 prior).")
+    @Option(help: "Prior YAML file or built-in name (\(Prior.builtinNames.joined(separator: ", "))); default: ariel-adc2023, or the card's with --model.")
     var prior: String?
+
+    @OptionGroup var simulatorOptions: SimulatorConfigurationOptions
 
     @Option(help: "Output HDF5 file.")
     var out: String
@@ -57,23 +59,28 @@ struct CatalogueCommand: ParsableCommand {
     }
 
     func run() throws {
-        let entry = try SimulatorCatalog.entry(named: "ariel-transmission")
-        let prior = try DatasetInputs.prior(at: self.prior, fallback: entry.defaultPrior)
+        let resolved = try simulatorOptions.resolve(simulator: "ariel-transmission", prior: self.prior)
+        let prior = resolved.prior
         let noiseModel = try DatasetInputs.noiseModel(at: noise, fallback: .perTargetTable(try PerTargetNoiseTable.arielMCSKnown2024()))
         let targetsURL = try targets.map { URL(fileURLWithPath: $0) } ?? CatalogueTargetList.arielMCSKnown2024URL()
         let list = try CatalogueTargetList(
             csv: targetsURL, parameters: prior.thetaNames + prior.contextNames,
             label: targets == nil ? CatalogueTargetList.arielMCSKnown2024Label : nil)
         let builder = try MockCatalogueBuilder(
-            prior: prior, simulator: entry.simulator, noiseModel: noiseModel, transits: try transitChoice(), seed: seeding.seed)
+            prior: prior, simulator: resolved.simulator, noiseModel: noiseModel, transits: try transitChoice(), seed: seeding.seed)
         let start = Date()
         let catalogue = builder.build(list, limit: limit, threads: threading.threads)
-        let priorURL = try self.prior.map { URL(fileURLWithPath: $0) } ?? Prior.builtinURL(named: "ariel-adc2023")
-        var sources = [
-            MockCatalogue.Provenance.Source(role: "targets", path: list.source, sha256: list.sha256),
-            MockCatalogue.Provenance.Source(
-                role: "prior", path: self.prior ?? prior.source, sha256: try SHA256.hexDigest(ofFileAt: priorURL)),
-        ]
+        var sources = [MockCatalogue.Provenance.Source(role: "targets", path: list.source, sha256: list.sha256)]
+        if let argument = self.prior {
+            sources.append(.init(role: "prior", path: DatasetInputs.builtinPriorName(argument).map { "<builtin:\($0)>" } ?? argument,
+                                 sha256: try SHA256.hexDigest(ofFileAt: try DatasetInputs.priorFileURL(argument))))
+        } else if simulatorOptions.model != nil {
+            sources.append(.init(role: "prior", path: resolved.priorSource, sha256: SHA256.hexDigest(of: Data(try prior.jsonString().utf8)),
+                                 digestOf: "prior JSON"))
+        } else {
+            sources.append(.init(role: "prior", path: prior.source,
+                                 sha256: try SHA256.hexDigest(ofFileAt: try Prior.builtinURL(named: "ariel-adc2023"))))
+        }
         if let noise {
             sources.append(.init(role: "noise", path: noise, sha256: try SHA256.hexDigest(ofFileAt: URL(fileURLWithPath: noise))))
         } else {
@@ -82,7 +89,7 @@ struct CatalogueCommand: ParsableCommand {
         }
         let provenance = MockCatalogue.Provenance(
             sources: sources, seed: seeding.seed, transits: builder.transits.description, prior: prior,
-            simulator: entry.simulator, noiseModel: noiseModel)
+            simulator: resolved.simulator, noiseModel: noiseModel)
         try catalogue.write(to: URL(fileURLWithPath: out), provenance: provenance, replacingExisting: overwrite)
         print(CatalogueSummaryText.lines(catalogue, out: out, seconds: Date().timeIntervalSince(start)))
     }

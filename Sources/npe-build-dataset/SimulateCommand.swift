@@ -16,13 +16,16 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Simulator: \(SimulatorCatalog.names.joined(separator: ", ")).")
     var simulator = "ariel-transmission"
 
-    @Option(help: "Prior YAML whose fixed parameters fill inputs the CSV lacks.")
+    @Option(help: "Prior YAML (or built-in name) whose fixed parameters fill inputs the CSV lacks.")
     var prior: String?
 
+    @OptionGroup var simulatorOptions: SimulatorConfigurationOptions
+
     func run() throws {
-        let entry = try SimulatorCatalog.entry(named: simulator)
-        let prior = try self.prior.map { try DatasetInputs.prior(at: $0, fallback: entry.defaultPrior) }
-        let outcome = try ParameterTableSimulation(simulator: entry.simulator, prior: prior)
+        let resolved = try simulatorOptions.resolve(simulator: simulator, prior: prior)
+        // Only a prior that was asked for fills inputs; the default one has no fixed parameters to give.
+        let prior = self.prior != nil || simulatorOptions.model != nil ? resolved.prior : nil
+        let outcome = try ParameterTableSimulation(simulator: resolved.simulator, prior: prior)
             .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out))
         print(
             "simulated \(outcome.rows) rows into \(out); failures: \(outcome.failedRows)"

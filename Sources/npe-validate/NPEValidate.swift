@@ -65,9 +65,10 @@ struct NPEValidate: ParsableCommand {
         var simulator: (any Simulator)?
         if referenceRows > 0 {
             let reader = try TrainingDatasetReader(contentsOf: url)
-            let name = reader.metadata.simulatorName
+            let metadata = reader.metadata
             try reader.close()
-            simulator = try TrainingSimulators.builtIn(named: name)
+            // Rebuilt with the dataset's recorded configuration, so a cloudy test set is scored with clouds.
+            simulator = try TrainingSimulators.recorded(in: metadata)
         }
         let report = try Validation.run(
             model: try ModelKinds.kind(of: loaded).validationModel(for: loaded), dataset: url, simulator: simulator,

@@ -66,7 +66,10 @@ struct ValidationTests {
         let metadata = TrainingDatasetMetadata(
             parameterNames: prior.thetaNames, parameterUnits: prior.thetaNames.map { _ in "" }, priorJSON: try prior.jsonString(),
             contextNames: [], wavelength: grid ?? (1...m).map(Double.init), binWidth: Array(repeating: 1, count: m),
-            simulatorName: problem.name, simulatorVersion: problem.version, simulatorConfigurationJSON: "{}",
+            simulatorName: problem.name, simulatorVersion: problem.version,
+            // The problem's real configuration, as the builder records it: reference scoring rebuilds the simulator
+            // from this record and refuses one that does not match the built-in simulator.
+            simulatorConfigurationJSON: String(decoding: try JSONEncoder().encode(problem.configuration), as: UTF8.self),
             noiseModelJSON: try problem.noiseModel.jsonString(), seed: 1)
         let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata)
         let stream = RandomStream(seed: seed)

@@ -5,7 +5,7 @@ import NPESimulators
 ///
 /// A plain name (`ariel-transmission`) selects a registered simulator; a name with a scheme (`exec:sim.yaml`)
 /// hands the text after the colon to the factory registered for that scheme. A new simulator is one
-/// ``register(_:summary:factory:)`` call in ``standard`` (see `SimulatorCatalog+Builtin.swift`), not a new case in
+/// ``register(_:configurability:factory:)`` call in ``standard`` (see `SimulatorCatalog+Builtin.swift`), not a new case in
 /// a switch.
 public struct SimulatorCatalog: Sendable {
     /// A registered simulator with the prior and noise model a dataset uses when none is given.
@@ -31,6 +31,7 @@ public struct SimulatorCatalog: Sendable {
         var name: String
         var isScheme: Bool
         var factory: Factory
+        var configurability: Configurability?
     }
 
     private var registrations: [Registration] = []
@@ -39,15 +40,23 @@ public struct SimulatorCatalog: Sendable {
     public init() {}
 
     /// Registers `name` (a plain simulator name). A later registration of the same name replaces the earlier one.
-    public mutating func register(_ name: String, factory: @escaping Factory) {
+    ///
+    /// - Parameter configurability: how the simulator takes user options and is rebuilt from a record; nil for a
+    ///   simulator with a fixed configuration.
+    public mutating func register(_ name: String, configurability: Configurability? = nil, factory: @escaping Factory) {
         registrations.removeAll { $0.name == name && !$0.isScheme }
-        registrations.append(Registration(name: name, isScheme: false, factory: factory))
+        registrations.append(Registration(name: name, isScheme: false, factory: factory, configurability: configurability))
+    }
+
+    /// The options and rebuild of the plain simulator `name`, if it takes any.
+    func configurability(of name: String) -> Configurability? {
+        registrations.first { !$0.isScheme && $0.name == name }?.configurability
     }
 
     /// Registers a scheme: `scheme:ARGUMENT` calls `factory(ARGUMENT)`.
     public mutating func registerScheme(_ scheme: String, factory: @escaping Factory) {
         registrations.removeAll { $0.name == scheme && $0.isScheme }
-        registrations.append(Registration(name: scheme, isScheme: true, factory: factory))
+        registrations.append(Registration(name: scheme, isScheme: true, factory: factory, configurability: nil))
     }
 
     /// Every name a user can give, in registration order; schemes are shown as `scheme:…`.
