@@ -12,13 +12,25 @@ import NPESimulators
 enum ModelDispatch {
     static let supportedKinds = [PosteriorModel.kind, ExoGANModel.kind]
 
+    /// - Parameter predictiveRequested: the user asked for the posterior predictive check; otherwise it is the
+    ///   default, and a model whose simulator is not available runs without it (`note` says so).
     static func job(for loaded: LoadedModel, catalogue url: URL, catalogueSHA256: String,
-                    settings: InferenceSettings) throws -> InferenceJob {
+                    settings: InferenceSettings, predictiveRequested: Bool = true) throws -> (job: InferenceJob, note: String?) {
         switch loaded.card.kind {
         case PosteriorModel.kind:
-            return try flowJob(PosteriorModel(loaded: loaded), catalogue: url, catalogueSHA256: catalogueSHA256, settings: settings)
+            return try flowJob(PosteriorModel(loaded: loaded), catalogue: url, catalogueSHA256: catalogueSHA256, settings: settings,
+                               predictiveRequested: predictiveRequested)
         case ExoGANModel.kind:
-            return try ganJob(loaded, catalogue: url, catalogueSHA256: catalogueSHA256, settings: settings)
+            var settings = settings
+            var note: String?
+            if settings.predictiveCheck && !predictiveRequested {
+                settings.predictiveDraws = 0
+                note = "posterior predictive check off: \(loaded.id) is an exogan model (pass --predictive-draws to ask for it)"
+            } else if settings.predictiveCheck {
+                throw InferenceError.invalidSetting(
+                    name: "--predictive-draws", reason: "\(loaded.id) is an exogan model; the predictive check needs an npe-flow model's recorded simulator")
+            }
+            return (try ganJob(loaded, catalogue: url, catalogueSHA256: catalogueSHA256, settings: settings), note)
         default:
             throw InferenceError.unsupportedModelKind(model: loaded.id.description, kind: loaded.card.kind, supported: supportedKinds)
         }
@@ -30,7 +42,18 @@ enum ModelDispatch {
     }
 
     static func flowJob(_ model: PosteriorModel, catalogue url: URL, catalogueSHA256: String,
-                        settings: InferenceSettings) throws -> InferenceJob {
+                        settings: InferenceSettings, predictiveRequested: Bool) throws -> (job: InferenceJob, note: String?) {
+        var settings = settings
+        var note: String?
+        var likelihood: SimulatorLikelihood?
+        if settings.importanceSampling || settings.predictiveCheck {
+            do {
+                likelihood = try Self.likelihood(of: model)
+            } catch let error where !settings.importanceSampling && !predictiveRequested {
+                settings.predictiveDraws = 0
+                note = "posterior predictive check off: \(error)"
+            }
+        }
         let estimator = model.estimator
         // One fixed noise row and no scale range: the model was trained for exactly that σ, which then serves
         // targets that come without σ.
@@ -45,12 +68,12 @@ enum ModelDispatch {
         let screening = TargetScreening(
             xMean: standardization.xMean.map(Double.init), xStandardDeviation: standardization.xScale.map(Double.init),
             contextPrior: model.contextNames.isEmpty ? nil : model.prior, zThreshold: settings.zThreshold)
-        return try InferenceJob(
+        let job = try InferenceJob(
             catalogue: try readCatalogue(url, contextNames: model.contextNames), catalogueSHA256: catalogueSHA256,
             model: requirements, sampler: EstimatorSampler(estimator: estimator, parameterNames: model.parameterNames),
-            samplerReadsSigma: estimator.architecture.noiseLevelInput,
-            likelihood: settings.importanceSampling ? try likelihood(of: model) : nil,
+            samplerReadsSigma: estimator.architecture.noiseLevelInput, likelihood: likelihood,
             screening: screening, settings: settings)
+        return (job, note)
     }
 
     /// An `exogan` model: samples are inpainting restarts, log q is NaN (a GAN has no density), so importance

@@ -54,8 +54,8 @@ public struct SimulatorLikelihood: @unchecked Sendable {
     /// log p(θ) over the D inferred parameters; −∞ outside the prior's support.
     public func logPrior(theta: [Double]) -> Double { prior.logDensity(theta: theta) }
 
-    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0, checked by the caller).
-    public func logLikelihood(theta: [Double], context: [Double], x: [Double], sigma: [Double]) -> Double {
+    /// The noise-free spectrum f(θ, c) (M values), or nil when the simulator refuses θ or gives a non-finite value.
+    public func spectrum(theta: [Double], context: [Double]) -> [Double]? {
         var inputs = [Double](repeating: 0, count: sources.count)
         for (k, source) in sources.enumerated() {
             switch source {
@@ -70,9 +70,14 @@ public struct SimulatorLikelihood: @unchecked Sendable {
                 try spectrum.withUnsafeMutableBufferPointer { o in try simulator.simulate(i, into: o) }
             }
         } catch {
-            return -.infinity
+            return nil
         }
-        guard spectrum.allSatisfy(\.isFinite) else { return -.infinity }
+        return spectrum.allSatisfy(\.isFinite) ? spectrum : nil
+    }
+
+    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0, checked by the caller).
+    public func logLikelihood(theta: [Double], context: [Double], x: [Double], sigma: [Double]) -> Double {
+        guard let spectrum = spectrum(theta: theta, context: context) else { return -.infinity }
         return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma)
     }
 }
