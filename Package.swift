@@ -30,10 +30,13 @@ let package = Package(
         .executable(name: "npe-infer", targets: ["npe-infer"]),
         .executable(name: "npe-train", targets: ["npe-train"]),
         .executable(name: "npe-validate", targets: ["npe-validate"]),
+        .executable(name: "npe-report", targets: ["npe-report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Logic-less templates for npe-report's static HTML site.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: - System libraries (module map + documented shim only)
@@ -66,6 +69,11 @@ let package = Package(
             name: "NPEInference", dependencies: ["NPENN", "NPETensor", "NPEData", "NPECSV", "NPEChecksum", "NPEFlows", "NPESimulators", "NPERegistry", "NPEModels"],
             swiftSettings: swiftSettings),
         .target(name: "NPETraining", dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPEModels", "NPESimulators", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        // npe-report: the static HTML catalogue report (Mustache templates, plots drawn by the plotting venv).
+        .target(
+            name: "NPEReport",
+            dependencies: ["NPEInference", "NPERegistry", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
         .target(name: "NPEGAN", dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference"], swiftSettings: swiftSettings),
         // The only importer of CMPI, so everything else builds and tests without MPI.
@@ -93,6 +101,9 @@ let package = Package(
             dependencies: ["NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
+            name: "npe-report",
+            dependencies: ["NPEReport", "NPECommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
             name: "npe-bench", dependencies: ["NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators"], path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
@@ -108,6 +119,7 @@ let package = Package(
             name: "NPEInferenceTests",
             dependencies: ["NPEInference", "NPESimulators", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
                            "NPETraining", "npe-infer", "npe-validate", "NPETestSupport"]),
+        .testTarget(name: "NPEReportTests", dependencies: ["NPEReport", "NPEInference", "NPESimulators", "NPEData", "NPETensor", "npe-report", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPETestSupport"]),

@@ -53,7 +53,11 @@ struct PredictiveFileTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let whole = try PosteriorFile.read(from: try run(in: directory, name: "a.h5", batch: 5).output)
         let split = try PosteriorFile.read(from: try run(in: directory, name: "b.h5", batch: 2).output)
-        #expect(whole.predictive == split.predictive && sameDatasets(whole, split))
+        let (a, b) = (try #require(whole.predictive), try #require(split.predictive))
+        // Bit patterns, so the skipped target's NaNs compare equal.
+        #expect(a.drawIndices == b.drawIndices && bits(a.chiSquared) == bits(b.chiSquared) && bits(a.pValue) == bits(b.pValue)
+                && bits(a.replicateChiSquared) == bits(b.replicateChiSquared) && bits(a.bands) == bits(b.bands))
+        #expect(sameDatasets(whole, split))
     }
 
     /// A version-1 file (no data, no check) still reads; an unknown version is refused naming the file and version.
@@ -115,7 +119,7 @@ struct PredictiveFileTests {
                 mu = A @ f['samples'][t, s].astype(np.float64) + b
                 chi2 = float((((x - mu) / sigma) ** 2).sum())
                 worst = max(worst, abs(chi2 - f['ppc_chi2'][t, k]) / chi2)
-        print(json.dumps(dict(worst=worst, p=[float(v) for v in f['ppc_p_value'][...]],
+        print(json.dumps(dict(worst=worst, p=[float(v) if np.isfinite(v) else None for v in f['ppc_p_value'][...]],
                               bins=f['ppc_observed_bins'][...].tolist(), flags=f['flags'][...].tolist())))
         """
         let result = try InteropPython.run(script, [summary.output.path, model])

@@ -110,8 +110,11 @@ public struct InferenceJob {
             result.predictiveSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             if check.pValue < settings.misfitThreshold {
                 result.flags.insert(.modelMisfit)
-                result.reasons.append(String(format: "model_misfit: posterior predictive p = %.3g < %.3g (best draw χ² = %.1f over %d observed bins)",
-                                             check.pValue, settings.misfitThreshold, check.bestChiSquared, check.observedBins))
+                // p = 0 means no replicate reached the data's χ²: say how small that bound is.
+                let comparisons = check.chiSquared.filter(\.isFinite).count * settings.predictiveReplicates
+                let p = check.pValue > 0 ? String(format: "%.3g", check.pValue) : String(format: "0 (none of %d replicates reached the data's χ²)", comparisons)
+                result.reasons.append(String(format: "model_misfit: posterior predictive p = %@ < %.3g (best draw χ² = %.1f over %d observed bins)",
+                                             p, settings.misfitThreshold, check.bestChiSquared, check.observedBins))
             }
         }
         return result
@@ -125,7 +128,10 @@ public struct InferenceJob {
                          simulator: SimulatorLikelihood) -> PosteriorPredictiveCheck {
         let n = settings.predictiveDraws, d = parameterCount
         let stream = RandomStream(seed: settings.seed, stream: PosteriorPredictiveCheck.streamDomain).child(UInt64(t))
-        let indices = weights.map { PosteriorPredictiveCheck.resample(weights: $0, count: n, stream: stream) } ?? Array(0..<n)
+        // Without usable weights, the first N samples of q (cycling when importance sampling allowed N > S).
+        let samples = theta.count / max(d, 1)
+        let indices = weights.map { PosteriorPredictiveCheck.resample(weights: $0, count: n, stream: stream) }
+            ?? (0..<n).map { $0 % samples }
         var spectra = [[Double]?](repeating: nil, count: n)
         let threads = max(1, min(settings.threads, n))
         spectra.withUnsafeMutableBufferPointer { buffer in
