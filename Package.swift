@@ -37,12 +37,15 @@ let package = Package(
         .executable(name: "npe-infer", targets: ["npe-infer"]),
         .executable(name: "npe-train", targets: ["npe-train"]),
         .executable(name: "npe-validate", targets: ["npe-validate"]),
+        .executable(name: "npe-report", targets: ["npe-report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         // Test support only: approximate equality with documented tolerances (expectClose).
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // Logic-less templates for npe-report's static HTML site.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: - System libraries (module map + documented shim only)
@@ -109,6 +112,11 @@ let package = Package(
             dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport"],
             swiftSettings: swiftSettings),
 
+        // npe-report: the static HTML catalogue report (Mustache templates, plots drawn by the plotting venv).
+        .target(
+            name: "NPEReport",
+            dependencies: ["NPEInference", "NPERegistry", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The model-kind seam: what a kind does (train, checkpoint, publish, load, sample, score), the registered
         // kinds (npe-flow, exogan) and the simulator of a model's lineage. The executables dispatch through it.
         .target(
@@ -137,6 +145,7 @@ let package = Package(
         .executableTarget(
             name: "npe-validate",
             dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators", argumentParser]),
+        .executableTarget(name: "npe-report", dependencies: ["NPEReport", "NPECommandLine", argumentParser]),
         .executableTarget(
             name: "npe-bench",
             dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
@@ -158,6 +167,7 @@ let package = Package(
             name: "NPEInferenceTests",
             dependencies: ["NPEInference", "NPESimulators", "NPETransmission", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
                            "NPETraining", "NPESupport", "npe-infer", "npe-validate", "NPETestSupport"]),
+        .testTarget(name: "NPEReportTests", dependencies: ["NPEReport", "NPEInference", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "npe-report", "NPETestSupport"]),
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPESupport", "NPETestSupport"]),

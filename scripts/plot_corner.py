@@ -12,46 +12,50 @@ import corner  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("posterior", help="posterior file written by npe-infer")
-    parser.add_argument("target", help="row index or target id")
-    parser.add_argument("--out", help="PNG to write (default: <posterior>-<id>.png)")
-    parser.add_argument("--bins", type=int, help="histogram bins (default: from the effective sample size)")
-    parser.add_argument("--unweighted", action="store_true", help="ignore importance weights")
-    args = parser.parse_args()
+def resolve_target(f, path, target):
+    """The row index of `target` (a target id or a row index) in an open posterior file; exits with a message if none."""
+    ids = [i.decode() if isinstance(i, bytes) else i for i in f["id"][...]]
+    if target in ids:
+        return ids.index(target), ids
+    if str(target).isdigit() and int(target) < len(ids):
+        return int(target), ids
+    sys.exit(f"{path}: no target '{target}' (ids or 0..{len(ids) - 1})")
 
-    with h5py.File(args.posterior, "r") as f:
-        if f.attrs.get("format") != "exonpe-posterior":
-            sys.exit(f"{args.posterior}: not an exonpe-posterior file")
-        ids = [i.decode() if isinstance(i, bytes) else i for i in f["id"][...]]
-        if args.target in ids:
-            t = ids.index(args.target)
-        elif args.target.isdigit() and int(args.target) < len(ids):
-            t = int(args.target)
-        else:
-            sys.exit(f"{args.posterior}: no target '{args.target}' (ids or 0..{len(ids) - 1})")
-        names = json.loads(f.attrs["parameter_names"])
-        units = json.loads(f.attrs["parameter_units"])
-        samples = f["samples"][t].astype(np.float64)
-        weights = None
-        if "log_weights" in f and not args.unweighted:
-            weights = np.exp(f["log_weights"][t].astype(np.float64))
-        truth = f["theta_true"][t] if "theta_true" in f else None
-        flags = f["flag_reasons"][t]
-        flags = flags.decode() if isinstance(flags, bytes) else flags
-        ess = float(f["ess"][t]) if "ess" in f else None
-        model = f.attrs["model_reference"]
+
+def check_format(f, path):
+    if f.attrs.get("format") != "exonpe-posterior":
+        sys.exit(f"{path}: not an exonpe-posterior file")
+    version = int(f.attrs.get("format_version", 0))
+    if version not in (1, 2):
+        sys.exit(f"{path}: posterior format version {version}; this script reads versions 1 and 2")
+
+
+def draw(f, t, out, bins=None, unweighted=False, dpi=110):
+    """Draws target t's corner plot from an open posterior file to `out` (PNG). Returns False (and says why on
+    stderr) when the target was not sampled."""
+    ids = [i.decode() if isinstance(i, bytes) else i for i in f["id"][...]]
+    names = json.loads(f.attrs["parameter_names"])
+    units = json.loads(f.attrs["parameter_units"])
+    samples = f["samples"][t].astype(np.float64)
+    weights = None
+    if "log_weights" in f and not unweighted:
+        weights = np.exp(f["log_weights"][t].astype(np.float64))
+    truth = f["theta_true"][t] if "theta_true" in f else None
+    flags = f["flag_reasons"][t]
+    flags = flags.decode() if isinstance(flags, bytes) else flags
+    ess = float(f["ess"][t]) if "ess" in f else None
+    model = f.attrs["model_reference"]
 
     if not np.isfinite(samples).all():
-        sys.exit(f"target {ids[t]} was not sampled: {flags}")
+        print(f"target {ids[t]} was not sampled: {flags}", file=sys.stderr)
+        return False
     if weights is not None and not (weights.sum() > 0):
         print(f"target {ids[t]}: every importance weight is zero; plotting q unweighted", file=sys.stderr)
         weights = None
     # Rice's rule on the effective sample size: 2·n^(1/3) bins, so weighted posteriors with a few hundred effective
     # samples are not drawn as noise. 2-D histograms are smoothed by one bin for the same reason.
     n_eff = (weights.sum() ** 2 / (weights ** 2).sum()) if weights is not None else len(samples)
-    bins = args.bins or int(np.clip(2 * n_eff ** (1 / 3), 10, 40))
+    bins = bins or int(np.clip(2 * n_eff ** (1 / 3), 10, 40))
     labels = [f"{n} [{u}]" if u else n for n, u in zip(names, units)]
     # Parameters with (nearly) no spread break corner's histogram ranges; widen those by a hair.
     ranges = []
@@ -69,8 +73,27 @@ def main():
     if flags:
         title += f"\nflags: {flags}"
     figure.suptitle(title, fontsize=11, y=1.02)
-    out = args.out or f"{args.posterior.rsplit('.', 1)[0]}-{ids[t]}.png"
-    figure.savefig(out, dpi=110, bbox_inches="tight")
+    figure.savefig(out, dpi=dpi, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+    plt.close(figure)
+    return True
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("posterior", help="posterior file written by npe-infer")
+    parser.add_argument("target", help="row index or target id")
+    parser.add_argument("--out", help="PNG to write (default: <posterior>-<id>.png)")
+    parser.add_argument("--bins", type=int, help="histogram bins (default: from the effective sample size)")
+    parser.add_argument("--unweighted", action="store_true", help="ignore importance weights")
+    args = parser.parse_args()
+
+    with h5py.File(args.posterior, "r") as f:
+        check_format(f, args.posterior)
+        t, ids = resolve_target(f, args.posterior, args.target)
+        out = args.out or f"{args.posterior.rsplit('.', 1)[0]}-{ids[t]}.png"
+        if not draw(f, t, out, bins=args.bins, unweighted=args.unweighted):
+            sys.exit(1)
     print(out)
 
 

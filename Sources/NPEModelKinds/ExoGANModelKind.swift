@@ -30,7 +30,17 @@ public struct ExoGANModelKind: ModelKind {
 
     /// Samples are inpainting restarts, log q is NaN, so importance sampling is refused before any work. The
     /// catalogue needs no σ or context (the image holds neither).
-    public func inferenceJob(for loaded: LoadedModel, catalogue: InferenceCatalogue, settings: InferenceSettings) throws -> InferenceJob {
+    public func inferenceJob(for loaded: LoadedModel, catalogue: InferenceCatalogue, settings: InferenceSettings,
+                             predictiveRequested: Bool) throws -> (job: InferenceJob, note: String?) {
+        var settings = settings
+        var note: String?
+        if settings.predictiveCheck && !predictiveRequested {
+            settings.predictiveDraws = 0
+            note = "posterior predictive check off: \(loaded.id) is an exogan model (pass --predictive-draws to ask for it)"
+        } else if settings.predictiveCheck {
+            throw InferenceError.invalidSetting(
+                name: "--predictive-draws", reason: "\(loaded.id) is an exogan model; the predictive check needs an npe-flow model's recorded simulator")
+        }
         if settings.importanceSampling {
             throw InferenceError.invalidSetting(
                 name: "--importance-sampling",
@@ -51,10 +61,11 @@ public struct ExoGANModelKind: ModelKind {
             xStandardDeviation: [Double](repeating: (high - low) / 2 / settings.zThreshold, count: ASPALayout.binCount),
             contextPrior: nil, zThreshold: settings.zThreshold)
         let sampler = InpaintingSampler(model: model, parameterNames: names, options: InpaintingSampler.options(recordedIn: card))
-        return try InferenceJob(
+        let job = try InferenceJob(
             catalogue: try catalogue.read(contextNames: []), catalogueSHA256: catalogue.sha256,
             model: requirements, sampler: sampler, samplerReadsSigma: false, likelihood: nil,
             screening: screening, settings: settings)
+        return (job, note)
     }
 
     /// Validation scores a density; the loader's kind check says why a GAN cannot be scored.

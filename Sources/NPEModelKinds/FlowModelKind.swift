@@ -22,8 +22,20 @@ public struct FlowModelKind: ModelKind {
         FlowTrainingRun(session: try TrainingSession(request: request, isRoot: isRoot))
     }
 
-    public func inferenceJob(for loaded: LoadedModel, catalogue: InferenceCatalogue, settings: InferenceSettings) throws -> InferenceJob {
+    public func inferenceJob(for loaded: LoadedModel, catalogue: InferenceCatalogue, settings: InferenceSettings,
+                             predictiveRequested: Bool) throws -> (job: InferenceJob, note: String?) {
         let model = try PosteriorModel(loaded: loaded)
+        var settings = settings
+        var note: String?
+        var likelihood: SimulatorLikelihood?
+        if settings.importanceSampling || settings.predictiveCheck {
+            do {
+                likelihood = try TrainingSimulators.likelihood(of: model)
+            } catch let error where !settings.importanceSampling && !predictiveRequested {
+                settings.predictiveDraws = 0
+                note = "posterior predictive check off: \(error)"
+            }
+        }
         let estimator = model.estimator
         // One fixed noise row and no scale range: the model was trained for exactly that σ, which then serves
         // targets that come without σ.
@@ -38,12 +50,12 @@ public struct FlowModelKind: ModelKind {
         let screening = TargetScreening(
             xMean: standardization.xMean.map(Double.init), xStandardDeviation: standardization.xScale.map(Double.init),
             contextPrior: model.contextNames.isEmpty ? nil : model.prior, zThreshold: settings.zThreshold)
-        return try InferenceJob(
+        let job = try InferenceJob(
             catalogue: try catalogue.read(contextNames: model.contextNames), catalogueSHA256: catalogue.sha256,
             model: requirements, sampler: EstimatorSampler(estimator: estimator, parameterNames: model.parameterNames),
-            samplerReadsSigma: estimator.architecture.noiseLevelInput,
-            likelihood: settings.importanceSampling ? try TrainingSimulators.likelihood(of: model) : nil,
+            samplerReadsSigma: estimator.architecture.noiseLevelInput, likelihood: likelihood,
             screening: screening, settings: settings)
+        return (job, note)
     }
 
     public func validationModel(for loaded: LoadedModel) throws -> ValidationModel {

@@ -24,8 +24,13 @@ public protocol ModelKind: Sendable {
     /// trains.
     func prepareTraining(_ request: TrainingRequest, isRoot: Bool) throws -> any ModelTrainingRun
 
-    /// The inference job for a registry entry of this kind.
-    func inferenceJob(for loaded: LoadedModel, catalogue: InferenceCatalogue, settings: InferenceSettings) throws -> InferenceJob
+    /// The inference job for a registry entry of this kind, and a note for the console when a default setting was
+    /// dropped (the posterior predictive check of a model whose simulator is not available).
+    ///
+    /// - Parameter predictiveRequested: the user asked for the posterior predictive check; otherwise it is the
+    ///   default, and a model that cannot run it goes on without it (the note says so).
+    func inferenceJob(for loaded: LoadedModel, catalogue: InferenceCatalogue, settings: InferenceSettings,
+                      predictiveRequested: Bool) throws -> (job: InferenceJob, note: String?)
 
     /// What `npe-validate` scores.
     ///

@@ -31,6 +31,14 @@ struct NPEInfer: ParsableCommand {
     var zThreshold: Double = 5
     @Option(help: "Flag targets whose importance-sampling efficiency (ESS/S) is below this.")
     var lowEfficiency: Double = 0.01
+    @Option(help: ArgumentHelp(
+        "Posterior draws simulated per target for the posterior predictive check (χ², p-value, model_misfit); 0 turns it off.",
+        discussion: "Default: 100 (at most --samples without importance sampling) when the model's simulator is built in."))
+    var predictiveDraws: Int?
+    @Option(help: "Noise replicates per predictive draw (they cost no simulation; they resolve small p-values).")
+    var predictiveReplicates: Int = PosteriorPredictiveCheck.defaultReplicates
+    @Option(help: "Flag model_misfit when the posterior predictive p-value is below this.")
+    var misfitPValue: Double = PosteriorPredictiveCheck.defaultMisfitThreshold
 
     func run() throws {
         do {
@@ -47,12 +55,16 @@ struct NPEInfer: ParsableCommand {
     func infer() throws {
         let settings = InferenceSettings(samplesPerTarget: samples, seed: seeding.seed, importanceSampling: importanceSampling,
                                          batchTargets: batchTargets, threads: threading.threads,
-                                         lowEfficiencyThreshold: lowEfficiency, zThreshold: zThreshold)
+                                         lowEfficiencyThreshold: lowEfficiency, zThreshold: zThreshold,
+                                         predictiveDraws: predictiveDraws
+                                             ?? min(PosteriorPredictiveCheck.defaultDraws, importanceSampling ? Int.max : samples),
+                                         predictiveReplicates: predictiveReplicates, misfitThreshold: misfitPValue)
         let loaded = try ModelRegistry(root: URL(fileURLWithPath: model.registry)).load(model.model)
         let catalogueURL = URL(fileURLWithPath: catalogue)
-        let job = try ModelKinds.kind(of: loaded).inferenceJob(
+        let (job, note) = try ModelKinds.kind(of: loaded).inferenceJob(
             for: loaded, catalogue: InferenceCatalogue(url: catalogueURL, sha256: try SHA256.hexDigest(ofFileAt: catalogueURL)),
-            settings: settings)
+            settings: settings, predictiveRequested: predictiveDraws != nil)
+        if let note { FileHandle.standardError.write(Data("npe-infer: \(note)\n".utf8)) }
         let bar = ProgressBar()
         // Ctrl-C finishes the current batch and stops with every finished batch kept for --resume.
         let stop = StopRequest(notice: "npe-infer: stopping after the current batch (again to quit at once)")

@@ -21,6 +21,14 @@ enum SummaryText {
         if let cost = summary.importanceMillisecondsPerTarget {
             lines.append(row("importance sampling", String(format: "%.1f ms per target", cost)))
         }
+        if let threshold = summary.misfitThreshold, let p = summary.predictivePValues {
+            let finite = p.filter(\.isFinite).sorted()
+            let misfits = finite.filter { $0 < threshold }.count
+            let median = finite.isEmpty ? Double.nan : finite[finite.count / 2]
+            lines.append(row("predictive check", String(format: "%d draws per target: %d of %d targets below p = %g (median p %.3g, %.1f s)",
+                                                        job.settings.predictiveDraws, misfits, finite.count, threshold, median,
+                                                        summary.predictiveSeconds)))
+        }
         lines.append(row("time", String(format: "%.1f s (sampling %.1f s)", summary.seconds, summary.samplingSeconds)))
         return lines.joined(separator: "\n")
     }

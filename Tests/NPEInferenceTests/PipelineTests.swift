@@ -66,8 +66,8 @@ import Testing
         }
         let csv = try String(contentsOf: run.summaryCSV, encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 1 + 4 * 3)
-        #expect(csv[0] == "target,id,parameter,unit,mean,std,median,p2.5,p16,p84,p97.5,truth,weighting,ess,efficiency,flags")
-        #expect(csv[1].hasPrefix("0,T0,theta_1,,") && csv[1].hasSuffix(",ok") && csv[1].contains(",importance_weighted,"))
+        #expect(csv[0] == "target,id,parameter,unit,mean,std,median,p2.5,p16,p84,p97.5,truth,weighting,ess,efficiency,ppc_p_value,flags")
+        #expect(csv[1].hasPrefix("0,T0,theta_1,,") && csv[1].hasSuffix(",,ok") && csv[1].contains(",importance_weighted,"))
         #expect(!FileManager.default.fileExists(atPath: run.output.path + ".parts"))
     }
 

@@ -19,7 +19,7 @@ import Testing
         import sys, json, h5py, hdf5plugin, numpy as np
         f = h5py.File(sys.argv[1], 'r')
         a = f.attrs
-        assert a['format'] == 'exonpe-posterior' and int(a['format_version']) == 1
+        assert a['format'] == 'exonpe-posterior' and int(a['format_version']) == 2
         names = json.loads(a['parameter_names'])
         s, d = int(a['samples_per_target']), len(names)
         samples, logq, logw = f['samples'][...], f['log_q'][...], f['log_weights'][...]
@@ -50,7 +50,7 @@ import Testing
         #expect(report["flags"] as? [Int] == [0, 1, 0])
         #expect((report["reasons"] as? [String])?[1] == "invalid_input: x[0] is nan")
         #expect(report["ids"] as? [String] == ["T0", "T1", "T2"])
-        #expect(report["bits"] as? [String: String] == ["0": "invalid_input", "1": "out_of_training_range", "2": "low_importance_efficiency"])
+        #expect(report["bits"] as? [String: String] == ["0": "invalid_input", "1": "out_of_training_range", "2": "low_importance_efficiency", "3": "model_misfit"])
         #expect(report["weighting"] as? String == "importance_weighted" && report["skipped_nan"] as? Bool == true)
         // float32 log weights: each weight carries a relative error ≲ 1e-6, so sums and means agree to ~1e-5.
         #expect(try #require(report["norm_error"] as? Double) < 1e-5)

@@ -11,11 +11,14 @@ public struct TargetHealth: OptionSet, Sendable, Hashable, Codable {
     public static let outOfTrainingRange = TargetHealth(rawValue: 1 << 1)
     /// Importance sampling found a low efficiency: q is a poor match to the exact posterior for this target.
     public static let lowImportanceEfficiency = TargetHealth(rawValue: 1 << 2)
+    /// The posterior predictive p-value is below the threshold: no posterior draw reproduces the data as well as
+    /// the noise would, so the forward model (or σ) does not describe this target (``PosteriorPredictiveCheck``).
+    public static let modelMisfit = TargetHealth(rawValue: 1 << 3)
 
     /// Every flag with its name, in bit order (the posterior file's `flag_bits` attribute).
     public static let all: [(flag: TargetHealth, name: String)] = [
         (.invalidInput, "invalid_input"), (.outOfTrainingRange, "out_of_training_range"),
-        (.lowImportanceEfficiency, "low_importance_efficiency"),
+        (.lowImportanceEfficiency, "low_importance_efficiency"), (.modelMisfit, "model_misfit"),
     ]
 
     /// Names of the set flags, for the summary CSV (`ok` when none).
@@ -24,6 +27,7 @@ public struct TargetHealth: OptionSet, Sendable, Hashable, Codable {
         if contains(.invalidInput) { out.append("invalid_input") }
         if contains(.outOfTrainingRange) { out.append("out_of_training_range") }
         if contains(.lowImportanceEfficiency) { out.append("low_importance_efficiency") }
+        if contains(.modelMisfit) { out.append("model_misfit") }
         return out.isEmpty ? ["ok"] : out
     }
 

@@ -6,7 +6,7 @@ import NPESupport
 /// exact likelihood when importance sampling is on, and the health checks.
 ///
 /// ``posterior(ofTarget:)`` is the whole per-target computation: screen, sample with the stream keyed on
-/// (seed, t), weigh, summarise, flag. It depends on nothing but the target's own inputs and the settings, which is
+/// (seed, t), weigh, summarise, check the posterior predictive, flag. It depends on nothing but the target's own inputs and the settings, which is
 /// what makes batching, threading and resumption invisible in the output.
 public struct InferenceJob {
     public let catalogue: Catalogue
@@ -16,6 +16,8 @@ public struct InferenceJob {
     public let sampler: any PosteriorSampler
     /// Whether the sampler reads σ (a noise-level-conditioned model).
     public let samplerReadsSigma: Bool
+    /// The model's simulator and prior: the exact likelihood for importance sampling, and the forward model of the
+    /// posterior predictive check. Nil when neither runs.
     public let likelihood: SimulatorLikelihood?
     public let screening: TargetScreening
     public let settings: InferenceSettings
@@ -29,21 +31,23 @@ public struct InferenceJob {
             throw InferenceError.incompatible(catalogue: catalogue.source, model: model.reference,
                                               reason: "sampler parameters \(sampler.parameterNames) differ from the card's \(model.parameterNames)")
         }
-        if settings.importanceSampling {
+        if settings.importanceSampling || settings.predictiveCheck {
             guard let likelihood else {
-                throw InferenceError.likelihoodUnavailable(model: model.reference, reason: "no simulator was given")
+                throw InferenceError.likelihoodUnavailable(
+                    model: model.reference, reason: settings.importanceSampling ? "no simulator was given"
+                        : "the posterior predictive check simulates posterior draws, and no simulator was given (pass --predictive-draws 0 to run without it)")
             }
             guard likelihood.binCount == model.binCount else {
                 throw InferenceError.likelihoodUnavailable(
                     model: model.reference, reason: "the simulator has \(likelihood.binCount) outputs, the model reads \(model.binCount) bins")
             }
         }
-        self.catalogue = try model.check(catalogue, needsSigma: samplerReadsSigma || settings.importanceSampling)
+        self.catalogue = try model.check(catalogue, needsSigma: samplerReadsSigma || settings.importanceSampling || settings.predictiveCheck)
         self.catalogueSHA256 = catalogueSHA256
         self.model = model
         self.sampler = sampler
         self.samplerReadsSigma = samplerReadsSigma
-        self.likelihood = settings.importanceSampling ? likelihood : nil
+        self.likelihood = settings.importanceSampling || settings.predictiveCheck ? likelihood : nil
         self.screening = screening
         self.settings = settings
     }
@@ -66,7 +70,10 @@ public struct InferenceJob {
         let context = catalogue.context.map { Catalogue.row($0, t, width: a) }
         let (flags, reasons) = screening.screen(x: x, sigma: sigma, context: context)
         if flags.contains(.invalidInput) {
-            return .skipped(samples: s, parameters: d, importanceSampling: settings.importanceSampling, flags: flags, reasons: reasons)
+            var skipped = TargetPosterior.skipped(samples: s, parameters: d, importanceSampling: settings.importanceSampling,
+                                                  flags: flags, reasons: reasons)
+            if settings.predictiveCheck { skipped.predictive = .skipped(draws: settings.predictiveDraws, bins: m) }
+            return skipped
         }
         let stream = RandomStream(seed: settings.seed).child(UInt64(t))
         let started = DispatchTime.now().uptimeNanoseconds
@@ -78,7 +85,7 @@ public struct InferenceJob {
         let sampled = DispatchTime.now().uptimeNanoseconds
         result.samplingSeconds = Double(sampled - started) / 1e9
         var weights: [Double]?
-        if let likelihood, let sigma {
+        if settings.importanceSampling, let likelihood, let sigma {
             let weighed = weigh(theta: theta, logProposal: logProposal, x: Array(x), sigma: Array(sigma),
                                 context: context.map(Array.init) ?? [], likelihood: likelihood)
             weights = weighed.weights
@@ -96,7 +103,50 @@ public struct InferenceJob {
         // With all weights zero there is no weighted posterior: summarise q's samples and keep the flag.
         let usable = weights.flatMap { w in w.contains { $0 > 0 } ? w : nil }
         result.summary = TargetPosterior.summarize(samples: theta, parameters: d, weights: usable, threads: settings.threads)
+        if settings.predictiveCheck, let likelihood, let sigma {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let check = predictiveCheck(ofTarget: t, theta: theta, weights: usable, x: Array(x), sigma: Array(sigma),
+                                        context: context.map(Array.init) ?? [], simulator: likelihood)
+            result.predictive = check
+            result.predictiveSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            if check.pValue < settings.misfitThreshold {
+                result.flags.insert(.modelMisfit)
+                // p = 0 means no replicate reached the data's χ²: say how small that bound is.
+                let comparisons = check.chiSquared.filter(\.isFinite).count * settings.predictiveReplicates
+                let p = check.pValue > 0 ? String(format: "%.3g", check.pValue) : String(format: "0 (none of %d replicates reached the data's χ²)", comparisons)
+                result.reasons.append(String(format: "model_misfit: posterior predictive p = %@ < %.3g (best draw χ² = %.1f over %d observed bins)",
+                                             p, settings.misfitThreshold, check.bestChiSquared, check.observedBins))
+            }
+        }
         return result
+    }
+
+    /// The posterior predictive check of target `t` (``PosteriorPredictiveCheck``): N draws, resampled by their
+    /// importance weights when there are usable ones (else the first N samples of q), simulated on
+    /// ``InferenceSettings/threads`` threads; every random draw is keyed on (seed, t), so the result does not depend
+    /// on the thread count.
+    func predictiveCheck(ofTarget t: Int, theta: [Float], weights: [Double]?, x: [Double], sigma: [Double], context: [Double],
+                         simulator: SimulatorLikelihood) -> PosteriorPredictiveCheck {
+        let n = settings.predictiveDraws, d = parameterCount
+        let stream = RandomStream(seed: settings.seed, stream: PosteriorPredictiveCheck.streamDomain).child(UInt64(t))
+        // Without usable weights, the first N samples of q (cycling when importance sampling allowed N > S).
+        let samples = theta.count / max(d, 1)
+        let indices = weights.map { PosteriorPredictiveCheck.resample(weights: $0, count: n, stream: stream) }
+            ?? (0..<n).map { $0 % samples }
+        var spectra = [[Double]?](repeating: nil, count: n)
+        let threads = max(1, min(settings.threads, n))
+        spectra.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                for k in stride(from: worker, to: n, by: threads) {
+                    let sample = (0..<d).map { Double(theta[indices[k] * d + $0]) }
+                    // A draw outside the prior has no spectrum to compare (the simulator may not even accept it).
+                    out[k] = simulator.logPrior(theta: sample).isFinite ? simulator.spectrum(theta: sample, context: context) : nil
+                }
+            }
+        }
+        return PosteriorPredictiveCheck.evaluate(draws: indices.map(Int64.init), spectra: spectra, x: x, sigma: sigma,
+                                                 replicates: settings.predictiveReplicates, stream: stream)
     }
 
     /// Importance weights of S samples: the S simulations run on ``InferenceSettings/threads`` threads; each

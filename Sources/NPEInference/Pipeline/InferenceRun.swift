@@ -35,6 +35,11 @@ public struct InferenceRunSummary: Sendable {
     public var importanceSeconds: Double
     /// Targets run in this process (not resumed, not skipped as invalid).
     public var sampledTargets: Int
+    /// Wall seconds of the posterior predictive check, summed like the others.
+    public var predictiveSeconds: Double = 0
+    /// With the predictive check: its threshold and the T p-values (NaN for a skipped target).
+    public var misfitThreshold: Double?
+    public var predictivePValues: [Double]?
     /// Importance-sampling cost: milliseconds per target (S simulations and the weights).
     public var importanceMillisecondsPerTarget: Double? {
         sampledTargets > 0 && importanceSeconds > 0 ? 1000 * importanceSeconds / Double(sampledTargets) : nil
@@ -78,7 +83,8 @@ public enum InferenceRun {
         let s = job.settings.samplesPerTarget, d = job.parameterCount
         for batch in PosteriorShardStore.pendingBatches(total: total, done: done, size: job.settings.batchTargets) {
             let posteriors = try batch.map { try job.posterior(ofTarget: $0) }
-            try store.write(PosteriorShard(targets: batch, posteriors: posteriors), samplesPerTarget: s, parameters: d)
+            try store.write(PosteriorShard(targets: batch, posteriors: posteriors, predictiveDraws: job.settings.predictiveDraws,
+                                           bins: job.catalogue.binCount), samplesPerTarget: s, parameters: d)
             completed += batch.count
             flagged += posteriors.filter { !$0.flags.isEmpty }.count
             // Keep only the timings: the samples are on disk now.
@@ -86,6 +92,7 @@ public enum InferenceRun {
                 var timing = TargetPosterior.skipped(samples: 0, parameters: 0, importanceSampling: false, flags: $0.flags, reasons: [])
                 timing.samplingSeconds = $0.samplingSeconds
                 timing.importanceSeconds = $0.importanceSeconds
+                timing.predictiveSeconds = $0.predictiveSeconds
                 return timing
             }
             progress?(InferenceProgress(completedTargets: completed, totalTargets: total, resumedTargets: resumed,
@@ -115,6 +122,9 @@ public enum InferenceRun {
             meanEffectiveSampleSize: weighed.flatMap { $0.isEmpty ? nil : $0.reduce(0) { $0 + $1.0 } / Double($0.count) },
             meanEfficiency: weighed.flatMap { $0.isEmpty ? nil : $0.reduce(0) { $0 + $1.1 } / Double($0.count) },
             seconds: seconds, samplingSeconds: sampled.reduce(0) { $0 + $1.samplingSeconds },
-            importanceSeconds: sampled.reduce(0) { $0 + $1.importanceSeconds }, sampledTargets: sampled.count)
+            importanceSeconds: sampled.reduce(0) { $0 + $1.importanceSeconds }, sampledTargets: sampled.count,
+            predictiveSeconds: sampled.reduce(0) { $0 + $1.predictiveSeconds },
+            misfitThreshold: job.settings.predictiveCheck ? job.settings.misfitThreshold : nil,
+            predictivePValues: posterior.predictive?.pValue)
     }
 }

@@ -23,11 +23,20 @@ public struct InferenceSettings: Sendable, Equatable {
     public var lowEfficiencyThreshold: Double
     /// Flag ``TargetHealth/outOfTrainingRange`` above this per-bin |z|.
     public var zThreshold: Double
+    /// N, posterior draws simulated per target for the posterior predictive check (``PosteriorPredictiveCheck``);
+    /// 0 turns the check off.
+    public var predictiveDraws: Int
+    /// R, noise replicates per draw.
+    public var predictiveReplicates: Int
+    /// Flag ``TargetHealth/modelMisfit`` when the predictive p-value is below this.
+    public var misfitThreshold: Double
 
     public init(samplesPerTarget: Int, seed: UInt64 = 0, importanceSampling: Bool = false, batchTargets: Int = 64,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 lowEfficiencyThreshold: Double = defaultLowEfficiencyThreshold,
-                zThreshold: Double = TargetScreening.defaultZThreshold) {
+                zThreshold: Double = TargetScreening.defaultZThreshold, predictiveDraws: Int = 0,
+                predictiveReplicates: Int = PosteriorPredictiveCheck.defaultReplicates,
+                misfitThreshold: Double = PosteriorPredictiveCheck.defaultMisfitThreshold) {
         self.samplesPerTarget = samplesPerTarget
         self.seed = seed
         self.importanceSampling = importanceSampling
@@ -35,7 +44,13 @@ public struct InferenceSettings: Sendable, Equatable {
         self.threads = threads
         self.lowEfficiencyThreshold = lowEfficiencyThreshold
         self.zThreshold = zThreshold
+        self.predictiveDraws = predictiveDraws
+        self.predictiveReplicates = predictiveReplicates
+        self.misfitThreshold = misfitThreshold
     }
+
+    /// Whether the posterior predictive check runs.
+    public var predictiveCheck: Bool { predictiveDraws > 0 }
 
     func validate() throws {
         guard samplesPerTarget >= 2 else { throw InferenceError.invalidSetting(name: "samples", reason: "need at least 2, got \(samplesPerTarget)") }
@@ -44,6 +59,20 @@ public struct InferenceSettings: Sendable, Equatable {
         guard zThreshold > 0 else { throw InferenceError.invalidSetting(name: "z threshold", reason: "must be positive") }
         guard (0...1).contains(lowEfficiencyThreshold) else {
             throw InferenceError.invalidSetting(name: "low-efficiency threshold", reason: "must lie in [0, 1]")
+        }
+        guard predictiveDraws >= 0 else {
+            throw InferenceError.invalidSetting(name: "predictive-draws", reason: "must be 0 (off) or positive, got \(predictiveDraws)")
+        }
+        // Without weights the draws are the first N samples; with weights they are resampled from all S.
+        guard importanceSampling || predictiveDraws <= samplesPerTarget else {
+            throw InferenceError.invalidSetting(
+                name: "predictive-draws", reason: "\(predictiveDraws) draws from \(samplesPerTarget) samples: at most --samples without importance sampling")
+        }
+        guard predictiveReplicates >= 1 else {
+            throw InferenceError.invalidSetting(name: "predictive-replicates", reason: "must be positive, got \(predictiveReplicates)")
+        }
+        guard misfitThreshold >= 0 && misfitThreshold < 1 else {
+            throw InferenceError.invalidSetting(name: "misfit-p-value", reason: "must lie in [0, 1), got \(misfitThreshold)")
         }
     }
 }

@@ -67,6 +67,19 @@ public struct SimulatorLikelihood: @unchecked Sendable {
     ///   - rows: each row's global index (the sample index), which keys a stochastic simulator's draws.
     /// - Returns: K log-likelihoods; −∞ where the simulation failed or gave a non-finite spectrum.
     public func logLikelihoods(thetas: [[Double]], rows: [Int], seed: UInt64, context: [Double], x: [Double], sigma: [Double]) -> [Double] {
+        spectra(thetas: thetas, rows: rows, seed: seed, context: context).map { spectrum in
+            spectrum.map { NoiseModel.logLikelihood(observed: x, simulated: $0, sigma: sigma) } ?? -.infinity
+        }
+    }
+
+    /// The noise-free spectrum f(θ, c) (M values), or nil when the simulator refuses θ or gives a non-finite value.
+    public func spectrum(theta: [Double], context: [Double]) -> [Double]? {
+        spectra(thetas: [theta], rows: [0], seed: 0, context: context)[0]
+    }
+
+    /// The noise-free spectra of a batch of θ's in one simulator call; nil for a row the simulator refused or
+    /// gave a non-finite value for.
+    public func spectra(thetas: [[Double]], rows: [Int], seed: UInt64, context: [Double]) -> [[Double]?] {
         let width = sources.count, m = simulator.outputCount
         var inputs = [Double](repeating: 0, count: thetas.count * width)
         for (row, theta) in thetas.enumerated() {
@@ -79,12 +92,12 @@ public struct SimulatorLikelihood: @unchecked Sendable {
             }
         }
         guard let result = try? simulator.simulate(SimulationBatch(inputs: inputs, inputCount: width, rows: rows, seed: seed)) else {
-            return [Double](repeating: -.infinity, count: thetas.count)
+            return [[Double]?](repeating: nil, count: thetas.count)
         }
         return thetas.indices.map { row in
             let spectrum = Array(result.output(row))
-            guard result.failures[row] == nil, spectrum.count == m, spectrum.allSatisfy(\.isFinite) else { return -.infinity }
-            return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma)
+            guard result.failures[row] == nil, spectrum.count == m, spectrum.allSatisfy(\.isFinite) else { return nil }
+            return spectrum
         }
     }
 }

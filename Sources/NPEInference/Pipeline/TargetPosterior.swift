@@ -18,9 +18,12 @@ public struct TargetPosterior: Sendable, Equatable {
     public var flags: TargetHealth
     /// One line per raised flag.
     public var reasons: [String]
+    /// The posterior predictive check, when it ran.
+    public var predictive: PosteriorPredictiveCheck?
     /// Wall seconds spent drawing the samples and weighing them (not stored in the file; for the cost report).
     public var samplingSeconds = 0.0
     public var importanceSeconds = 0.0
+    public var predictiveSeconds = 0.0
 
     /// A target that was not sampled (invalid input): NaN everywhere, weights NaN when importance sampling is on.
     static func skipped(samples s: Int, parameters d: Int, importanceSampling: Bool, flags: TargetHealth,

@@ -1,7 +1,8 @@
 import Foundation
 import NPEData
 
-/// A posterior file read back (`docs/posterior-format.md`): for tests, `npe-validate` and the summary CSV.
+/// A posterior file read back (`docs/posterior-format.md`, versions 1 and 2): for tests, `npe-validate`, the summary
+/// CSV and `npe-report`.
 ///
 /// The samples are the large part (T·S·D floats); ``read(from:includingSamples:)`` can leave them, `log_q` and
 /// `log_weights` out.
@@ -30,8 +31,26 @@ public struct PosteriorFile: Sendable, Equatable {
     public var flagReasons: [String]
     /// `[T, D]`, when the catalogue had truths.
     public var thetaTrue: [Double]?
+    /// The file's `format_version` (1 or 2).
+    public var formatVersion: Int64
+    /// `model_kind`, `catalogue_path` and `tool_version` as recorded.
+    public var modelKind: String
+    public var cataloguePath: String
+    public var toolVersion: String
+    /// `[T, M]` observed spectra and the σ used, `[M]` bin centres (µm): version 2 (σ and the grid when known).
+    public var x: [Double]?
+    public var sigma: [Double]?
+    public var wavelengths: [Double]?
+    /// The posterior predictive checks, when they ran (version 2), with their settings.
+    public var predictive: PredictiveRows?
+    public var predictiveReplicates: Int?
+    public var misfitThreshold: Double?
+    /// `importance_resampled` or `proposal`: how the predictive draws were chosen.
+    public var predictiveDrawWeighting: String?
 
     public var targetCount: Int { ids.count }
+    /// M, when the file stores the data.
+    public var binCount: Int? { x.map { $0.count / max(ids.count, 1) } }
 
     /// Reads and checks `format` and `format_version`.
     public static func read(from url: URL, includingSamples: Bool = true) throws -> PosteriorFile {
@@ -43,8 +62,11 @@ public struct PosteriorFile: Sendable, Equatable {
         typealias Name = PosteriorFileFormat.Dataset
         let format = try attributes.string(Key.format.rawValue)
         let version = try attributes.int64(Key.formatVersion.rawValue)
-        guard format == PosteriorFileFormat.formatName, version == PosteriorFileFormat.version else {
-            throw InferenceError.output(path: url.path, reason: "format \(format) version \(version); this reader reads \(PosteriorFileFormat.formatName) version \(PosteriorFileFormat.version)")
+        let readable = PosteriorFileFormat.readableVersions
+        guard format == PosteriorFileFormat.formatName, readable.contains(version) else {
+            throw InferenceError.output(
+                path: url.path,
+                reason: "format '\(format)' version \(version); this reader reads \(PosteriorFileFormat.formatName) versions \(readable.lowerBound) to \(readable.upperBound) (a newer ExoNPE wrote it, or it is not a posterior file)")
         }
         func names(_ key: Key) throws -> [String] {
             let text = try attributes.string(key.rawValue)
@@ -57,6 +79,8 @@ public struct PosteriorFile: Sendable, Equatable {
             try root.contains(name.rawValue) ? try root.openDataset(name.rawValue).readAll(as: type) : nil
         }
         let importance = try attributes.int64(Key.importanceSampling.rawValue) == 1
+        let predictive = try PredictiveRows.read(from: root, path: url.path)
+        func optionalString(_ key: Key) throws -> String? { try attributes.contains(key.rawValue) ? try attributes.string(key.rawValue) : nil }
         return PosteriorFile(
             parameterNames: try names(.parameterNames), parameterUnits: try names(.parameterUnits),
             ids: try root.openDataset(Name.id.rawValue).readStrings(),
@@ -74,6 +98,13 @@ public struct PosteriorFile: Sendable, Equatable {
             summary: try root.openDataset(Name.summary.rawValue).readAll(as: Double.self),
             flags: try root.openDataset(Name.flags.rawValue).readAll(as: UInt32.self).map(TargetHealth.init(rawValue:)),
             flagReasons: try root.openDataset(Name.flagReasons.rawValue).readStrings(),
-            thetaTrue: try optional(.thetaTrue, Double.self))
+            thetaTrue: try optional(.thetaTrue, Double.self), formatVersion: version,
+            modelKind: try attributes.string(Key.modelKind.rawValue), cataloguePath: try attributes.string(Key.cataloguePath.rawValue),
+            toolVersion: try attributes.string(Key.toolVersion.rawValue),
+            x: try optional(.x, Double.self), sigma: try optional(.sigma, Double.self), wavelengths: try optional(.wavelength, Double.self),
+            predictive: predictive,
+            predictiveReplicates: predictive == nil ? nil : Int(try attributes.int64(Key.predictiveReplicates.rawValue)),
+            misfitThreshold: predictive == nil ? nil : try attributes.double(Key.misfitThreshold.rawValue),
+            predictiveDrawWeighting: try optionalString(.predictiveDrawWeighting))
     }
 }

@@ -5,8 +5,11 @@
 public enum PosteriorFileFormat {
     /// The value of the `format` attribute.
     public static let formatName = "exonpe-posterior"
-    /// The value of the `format_version` attribute. Readers refuse other versions.
-    public static let version: Int64 = 1
+    /// The value of the `format_version` attribute this writer writes. Version 2 added the observed data (`x`,
+    /// `sigma`, `wavelength`), the posterior predictive check (`ppc_*`) and flag bit 3 `model_misfit`.
+    public static let version: Int64 = 2
+    /// The versions readers accept: a version-1 file reads with no data and no predictive check. Others are refused.
+    public static let readableVersions: ClosedRange<Int64> = 1...2
     /// The version of the tool that writes the file (`tool_version`).
     public static let toolVersion = "exonpe 0.1.0"
 
@@ -34,6 +37,24 @@ public enum PosteriorFileFormat {
         case id
         /// `[T, D]` float64, when the catalogue has truths: copied, reordered to the model's parameter order.
         case thetaTrue = "theta_true"
+        /// `[T, M]` float64 (version 2): the observed spectra, as the catalogue gave them.
+        case x
+        /// `[T, M]` float64 (version 2): the σ each target was inferred with (the catalogue's, or the model's default).
+        case sigma
+        /// `[M]` float64 (version 2), when the catalogue has one: bin centres in µm.
+        case wavelength
+        /// `[T, N]` int64, with the predictive check: the sample index of each draw (−1 for a skipped target).
+        case predictiveDraws = "ppc_draws"
+        /// `[T, N]` float64: χ² of the data against each draw's noise-free spectrum, with the target's σ.
+        case predictiveChiSquared = "ppc_chi2"
+        /// `[T, N]` float64: χ² of each draw's first noise replicate against the same spectrum.
+        case predictiveReplicateChiSquared = "ppc_chi2_replicate"
+        /// `[T]` float64: the posterior predictive p-value.
+        case predictivePValue = "ppc_p_value"
+        /// `[T]` int64: the observed bins the χ² sums over.
+        case predictiveObservedBins = "ppc_observed_bins"
+        /// `[T, M, 5]` float64: quantiles 2.5, 16, 50, 84, 97.5 % of the draws' noise-free spectra per bin.
+        case predictiveBands = "ppc_bands"
     }
 
     /// Root attributes.
@@ -66,6 +87,13 @@ public enum PosteriorFileFormat {
         /// JSON object: bit number → flag name.
         case flagBits = "flag_bits"
         case toolVersion = "tool_version"
+        /// With the predictive check: N, R, the misfit threshold, the band quantiles (JSON array), and how the draws
+        /// were chosen (`importance_resampled` or `proposal`).
+        case predictiveDraws = "ppc_draws"
+        case predictiveReplicates = "ppc_replicates"
+        case misfitThreshold = "ppc_misfit_threshold"
+        case predictiveBandQuantiles = "ppc_band_quantiles"
+        case predictiveDrawWeighting = "ppc_draw_weighting"
     }
 
     /// The 7 statistics of `summary`'s last axis, in order.

@@ -25,6 +25,9 @@ enum PosteriorFileWriter {
         let logEvidence = importance ? try dataset(.logEvidence, Double.self, [t]) : nil
         let summary = try dataset(.summary, Double.self, [t, d, 7])
         let flags = try dataset(.flags, UInt32.self, [t])
+        let m = job.catalogue.binCount
+        let predictive = job.settings.predictiveCheck
+            ? try PredictiveRows.Output(in: root, targets: t, draws: job.settings.predictiveDraws, bins: m) : nil
         var reasons = [String](repeating: "", count: t)
         for range in shards {
             let shard = try store.read(range)
@@ -38,7 +41,14 @@ enum PosteriorFileWriter {
             try summary.writeRows(shard.summary, startingAt: first)
             try flags.writeRows(shard.flags, startingAt: first)
             reasons.replaceSubrange(range, with: shard.reasons)
+            if let predictive {
+                guard let rows = shard.predictive else {
+                    throw InferenceError.output(path: store.url(of: range).path, reason: "the shard has no posterior predictive check, the run asks for one")
+                }
+                try predictive.write(rows, startingAt: first)
+            }
         }
+        try writeData(job: job, to: root)
         try root.createDataset(Name.flagReasons.rawValue, strings: reasons)
         try root.createDataset(Name.id.rawValue, strings: job.catalogue.ids)
         if let truths = job.catalogue.thetaTrue {
@@ -46,6 +56,19 @@ enum PosteriorFileWriter {
         }
         try writeAttributes(job: job, digest: store.digest, to: root.attributes)
         try file.commit()
+    }
+
+    /// The observed data (version 2): x, σ where known, the grid where known.
+    static func writeData(job: InferenceJob, to root: HDF5Group) throws {
+        let catalogue = job.catalogue, t = catalogue.targetCount, m = catalogue.binCount
+        try root.createDataset(Name.x.rawValue, values: catalogue.x, shape: [t, m], compression: .shuffleLZ4)
+        if catalogue.sigma != nil || job.model.defaultSigma != nil {
+            let sigma = (0..<t).flatMap { job.sigma(ofTarget: $0).map(Array.init) ?? [Double](repeating: .nan, count: m) }
+            try root.createDataset(Name.sigma.rawValue, values: sigma, shape: [t, m], compression: .shuffleLZ4)
+        }
+        if let wavelengths = catalogue.wavelengths ?? job.model.wavelengths {
+            try root.createDataset(Name.wavelength.rawValue, values: wavelengths)
+        }
     }
 
     static func writeAttributes(job: InferenceJob, digest: String, to attributes: HDF5Attributes) throws {
@@ -75,5 +98,15 @@ enum PosteriorFileWriter {
             (.toolVersion, .string(PosteriorFileFormat.toolVersion)),
         ]
         for (key, value) in values { try attributes.set(key.rawValue, to: value) }
+        if job.settings.predictiveCheck {
+            let predictive: [(Key, HDF5AttributeValue)] = [
+                (.predictiveDraws, .int64(Int64(job.settings.predictiveDraws))),
+                (.predictiveReplicates, .int64(Int64(job.settings.predictiveReplicates))),
+                (.misfitThreshold, .double(job.settings.misfitThreshold)),
+                (.predictiveBandQuantiles, .string(json(PosteriorPredictiveCheck.bandQuantiles))),
+                (.predictiveDrawWeighting, .string(job.settings.importanceSampling ? "importance_resampled" : "proposal")),
+            ]
+            for (key, value) in predictive { try attributes.set(key.rawValue, to: value) }
+        }
     }
 }

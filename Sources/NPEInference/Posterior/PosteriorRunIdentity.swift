@@ -2,7 +2,8 @@ import Foundation
 import NPEChecksum
 
 /// What makes two runs' outputs the same: the model (reference and weights digest), the catalogue (digest), S,
-/// the seed, importance sampling on or off, the flag thresholds and the format version. Batch size and threads
+/// the seed, importance sampling on or off, the flag thresholds, the predictive check's settings and the format
+/// version. Batch size and threads
 /// are not part of it: they do not change the output.
 ///
 /// Its ``digest`` keys the shard directory: `--resume` with other settings is refused instead of mixing runs.
@@ -17,6 +18,9 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
     public var importanceSampling: Bool
     public var lowEfficiencyThreshold: Double
     public var zThreshold: Double
+    public var predictiveDraws: Int
+    public var predictiveReplicates: Int
+    public var misfitThreshold: Double
 
     public init(job: InferenceJob) {
         formatVersion = PosteriorFileFormat.version
@@ -29,6 +33,9 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
         importanceSampling = job.settings.importanceSampling
         lowEfficiencyThreshold = job.settings.lowEfficiencyThreshold
         zThreshold = job.settings.zThreshold
+        predictiveDraws = job.settings.predictiveDraws
+        predictiveReplicates = job.settings.predictiveReplicates
+        misfitThreshold = job.settings.misfitThreshold
     }
 
     /// Sorted-keys JSON, the manifest's content.

@@ -13,8 +13,9 @@ struct PosteriorShard {
     var summary: [Double]        // [n, D, 7]
     var flags: [UInt32]
     var reasons: [String]
+    var predictive: PredictiveRows?
 
-    init(targets: Range<Int>, posteriors: [TargetPosterior]) {
+    init(targets: Range<Int>, posteriors: [TargetPosterior], predictiveDraws: Int = 0, bins: Int = 0) {
         self.targets = targets
         samples = posteriors.flatMap(\.samples)
         logProposal = posteriors.flatMap(\.logProposal)
@@ -25,10 +26,13 @@ struct PosteriorShard {
         summary = posteriors.flatMap(\.summary)
         flags = posteriors.map(\.flags.rawValue)
         reasons = posteriors.map { $0.reasons.joined(separator: "; ") }
+        let checks = posteriors.compactMap(\.predictive)
+        predictive = checks.count == posteriors.count && !checks.isEmpty ? PredictiveRows(checks, draws: predictiveDraws, bins: bins) : nil
     }
 
     private init(targets: Range<Int>, samples: [Float], logProposal: [Float], logWeights: [Float]?, effectiveSampleSize: [Double],
-                 efficiency: [Double], logEvidence: [Double], summary: [Double], flags: [UInt32], reasons: [String]) {
+                 efficiency: [Double], logEvidence: [Double], summary: [Double], flags: [UInt32], reasons: [String],
+                 predictive: PredictiveRows?) {
         self.targets = targets
         self.samples = samples
         self.logProposal = logProposal
@@ -39,6 +43,7 @@ struct PosteriorShard {
         self.summary = summary
         self.flags = flags
         self.reasons = reasons
+        self.predictive = predictive
     }
 
     typealias Name = PosteriorFileFormat.Dataset
@@ -58,6 +63,7 @@ struct PosteriorShard {
         try root.createDataset(Name.summary.rawValue, values: summary, shape: [n, d, 7])
         try root.createDataset(Name.flags.rawValue, values: flags)
         try root.createDataset(Name.flagReasons.rawValue, strings: reasons)
+        try predictive?.create(in: root)
         try root.attributes.set(PosteriorFileFormat.Attribute.runDigest.rawValue, to: .string(runDigest))
         try root.attributes.set("first_target", to: .int64(Int64(targets.lowerBound)))
         try file.commit()
@@ -80,7 +86,8 @@ struct PosteriorShard {
             effectiveSampleSize: try doubles(.effectiveSampleSize), efficiency: try doubles(.efficiency),
             logEvidence: try doubles(.logEvidence), summary: try doubles(.summary),
             flags: try root.openDataset(Name.flags.rawValue).readAll(as: UInt32.self),
-            reasons: try root.openDataset(Name.flagReasons.rawValue).readStrings())
+            reasons: try root.openDataset(Name.flagReasons.rawValue).readStrings(),
+            predictive: try PredictiveRows.read(from: root, path: url.path))
         guard shard.flags.count == targets.count, shard.reasons.count == targets.count else {
             throw InferenceError.output(path: url.path, reason: "shard holds \(shard.flags.count) targets, its name says \(targets.count)")
         }

@@ -4,11 +4,12 @@ import Foundation
 ///
 /// Columns: `target` (row index), `id`, `parameter`, `unit`, `mean`, `std`, `median`, `p2.5`, `p16`, `p84`,
 /// `p97.5` (importance-weighted when `weighting` says so), `truth` (empty when unknown), `weighting`, `ess`,
-/// `efficiency` (empty without importance sampling), `flags` (names joined by `|`, `ok` when none). Numbers use
+/// `efficiency` (empty without importance sampling), `ppc_p_value` (the posterior predictive p-value; empty without
+/// the check), `flags` (names joined by `|`, `ok` when none). Numbers use
 /// Swift's shortest round-trip form; NaN is written `nan` (a skipped target).
 public enum PosteriorSummaryTable {
     public static let header = ["target", "id", "parameter", "unit"] + PosteriorFileFormat.summaryStatistics
-        + ["truth", "weighting", "ess", "efficiency", "flags"]
+        + ["truth", "weighting", "ess", "efficiency", "ppc_p_value", "flags"]
 
     /// The CSV text for a posterior file.
     public static func csv(_ posterior: PosteriorFile) -> String {
@@ -27,7 +28,8 @@ public enum PosteriorSummaryTable {
                 let stats = (0..<7).map { number(posterior.summary[(t * d + j) * 7 + $0]) }
                 let fields = [String(t), quoted(posterior.ids[t]), posterior.parameterNames[j], quoted(posterior.parameterUnits[j])] + stats
                     + [number(posterior.thetaTrue?[t * d + j]), weighting, number(posterior.effectiveSampleSize?[t]),
-                       number(posterior.efficiency?[t]), posterior.flags[t].names.joined(separator: "|")]
+                       number(posterior.efficiency?[t]), number(posterior.predictive?.pValue[t]),
+                       posterior.flags[t].names.joined(separator: "|")]
                 lines.append(fields.joined(separator: ","))
             }
         }
