@@ -32,6 +32,8 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
     /// The fraction of the filter's sample it rejected (an estimate for the whole dataset).
     public let rejectedFraction: Double
     public let lineage: DatasetLineage
+    /// The root worker's ownership of the checkpoint directory (nil on other workers), held until publication.
+    let checkpointLock: RunLock?
 
     /// - Parameter isRoot: the root worker also verifies the digest and checks the registry and checkpoint.
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
@@ -39,6 +41,7 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
         let file = request.datasetFile
         let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
+        checkpointLock = isRoot ? try request.lockCheckpointDirectory() : nil
         metadata = reader.metadata
         rowCount = reader.rowCount
         guard reader.featureCount == ASPALayout.binCount else {

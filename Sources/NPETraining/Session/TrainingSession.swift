@@ -34,6 +34,10 @@ public final class TrainingSession: @unchecked Sendable {
     /// Where the training set lives, its digest and simulator (for the model card).
     public let lineage: DatasetLineage
 
+    /// The root worker's ownership of the checkpoint directory (nil on other workers), held until ``publish(_:workers:)``
+    /// or until the session is released.
+    let checkpointLock: RunLock?
+
     /// Rows the standardisation is fitted on (the first training rows; plenty for means and spreads).
     public static let standardizationRows = 50_000
 
@@ -43,6 +47,7 @@ public final class TrainingSession: @unchecked Sendable {
         let file = request.datasetFile
         let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
+        checkpointLock = isRoot ? try request.lockCheckpointDirectory() : nil
         metadata = reader.metadata
         rowCount = reader.rowCount
         contentDigest = reader.contentDigest
@@ -68,6 +73,13 @@ public final class TrainingSession: @unchecked Sendable {
         (standardization, rowFilter, rejectedFraction) = (fit.standardization, fit.filter, fit.rejectedFraction)
         expectedTrainingRows = Int((Double(reader.rowCount) * (1 - configuration.training.validationFraction)
             * fit.usableFraction).rounded())
+        // The stream serves whole batches only: say so before training, not as an empty split after it.
+        if configuration.training.batchSize > expectedTrainingRows {
+            throw TrainingSetupError.datasetUnusable(
+                path: file.path,
+                reason: "batch_size \(configuration.training.batchSize) is larger than the training split (about "
+                    + "\(expectedTrainingRows) usable rows of \(reader.rowCount)); lower batch_size or validation_fraction, or add rows")
+        }
         // Last, since it reads the whole file: every cheap check has passed by now.
         if isRoot { try reader.verifyContentDigest() }
     }
