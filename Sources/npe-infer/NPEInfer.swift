@@ -22,7 +22,8 @@ struct NPEInfer: ParsableCommand {
     @Option(help: "The posterior file to write.") var out: String
     @Flag(help: "Weigh the samples against the exact likelihood of the model's simulator (S simulations per target).")
     var importanceSampling = false
-    @Option(help: "Threads for sampling and simulations; the default is the core count.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so the help shows one default (the core count of the machine it runs on), not this machine's number too.
+    @Option(help: "Threads for sampling and simulations (default: the core count).") var threads: Int?
     @Flag(help: "Continue an interrupted run (same model, catalogue, samples, seed and importance-sampling setting).")
     var resume = false
     @Option(help: "The seed; target t draws from the stream keyed on (seed, t).") var seed: UInt64 = 0
@@ -30,7 +31,9 @@ struct NPEInfer: ParsableCommand {
     @Option(help: "Flag targets whose largest per-bin |z| against the training x exceeds this.")
     var zThreshold: Double = 5
     @Option(help: "Flag targets whose importance-sampling efficiency (ESS/S) is below this.")
-    var lowEfficiency: Double = 0.01
+    var lowEfficiency: Double = InferenceSettings.defaultLowEfficiencyThreshold
+    @Option(help: "Also flag targets whose importance-sampling effective sample size (ESS) is below this.")
+    var minEss: Double = InferenceSettings.defaultMinimumEffectiveSampleSize
 
     func run() throws {
         do {
@@ -46,8 +49,9 @@ struct NPEInfer: ParsableCommand {
 
     func infer() throws {
         let settings = InferenceSettings(samplesPerTarget: samples, seed: seed, importanceSampling: importanceSampling,
-                                         batchTargets: batchTargets, threads: threads,
-                                         lowEfficiencyThreshold: lowEfficiency, zThreshold: zThreshold)
+                                         batchTargets: batchTargets, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                         lowEfficiencyThreshold: lowEfficiency, minimumEffectiveSampleSize: minEss,
+                                         zThreshold: zThreshold)
         let loaded = try ModelRegistry(root: URL(fileURLWithPath: registry)).load(model)
         let catalogueURL = URL(fileURLWithPath: catalogue)
         let job = try ModelDispatch.job(for: loaded, catalogue: catalogueURL,

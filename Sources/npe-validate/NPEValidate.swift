@@ -27,7 +27,7 @@ struct NPEValidate: ParsableCommand {
     @Option(help: "Model reference: NAME, NAME@VERSION or NAME@ALIAS.")
     var model: String
 
-    @Option(help: "Held-out dataset (training format, e.g. datasets/NAME/dataset.h5).")
+    @Option(help: "Held-out dataset: a dataset directory (holding dataset.h5) or file, training format.")
     var dataset: String
 
     @Option(help: "Posterior samples per row.")
@@ -68,7 +68,7 @@ struct NPEValidate: ParsableCommand {
         // The exact likelihood needs the simulator that made the dataset; only built-in ones are known.
         var simulator: (any Simulator)?
         if referenceRows > 0 {
-            let reader = try TrainingDatasetReader(contentsOf: url)
+            let reader = try TrainingDatasetReader(contentsOf: try Validation.datasetFile(url))
             let name = reader.metadata.simulatorName
             try reader.close()
             simulator = SimulatorCatalog.names.contains(name) ? try SimulatorCatalog.entry(named: name).simulator : nil

@@ -16,6 +16,7 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
     public var seed: UInt64
     public var importanceSampling: Bool
     public var lowEfficiencyThreshold: Double
+    public var minimumEffectiveSampleSize: Double
     public var zThreshold: Double
 
     public init(job: InferenceJob) {
@@ -28,6 +29,7 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
         seed = job.settings.seed
         importanceSampling = job.settings.importanceSampling
         lowEfficiencyThreshold = job.settings.lowEfficiencyThreshold
+        minimumEffectiveSampleSize = job.settings.minimumEffectiveSampleSize
         zThreshold = job.settings.zThreshold
     }
 
