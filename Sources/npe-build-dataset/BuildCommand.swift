@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NPECommandLine
 import NPEDatasets
 import NPEParallel
 import NPEParallelMPI
@@ -32,7 +33,7 @@ struct BuildCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     @Option(help: "Worker threads (default: the number of cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "Rows per shard (default: one HDF5 chunk, about 1 MiB of x).")
     var shardRows: Int?
@@ -48,7 +49,7 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be positive (got \(rows))") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive (got \(threads))") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive (got \(threads))") }
         if let shardRows, shardRows <= 0 { throw ValidationError("--shard-rows must be positive (got \(shardRows))") }
     }
 
@@ -67,20 +68,53 @@ struct BuildCommand: ParsableCommand {
 
     private func build(communicator: Communicator) throws {
         let entry = try SimulatorCatalog.entry(named: simulator)
+        let noise = try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel)
+        if let noiseModel { try DatasetInputs.checkNoiseModel(noise, bins: entry.simulator.outputCount, source: noiseModel) }
+        let chosenPrior = try DatasetInputs.prior(at: prior, fallback: entry.defaultPrior)
+        if communicator.isRoot {
+            for name in chosenPrior.parameters.map(\.name) where !entry.simulator.inputNames.contains(name) {
+                FileHandle.standardError.write(Data(
+                    ("npe-build-dataset: warning: prior parameter '\(name)' is not an input of simulator '\(simulator)' "
+                        + "(\(entry.simulator.inputNames.joined(separator: ", "))); it is drawn and stored, but the spectra do "
+                        + "not depend on it\n").utf8))
+            }
+        }
         let builder = try DatasetBuilder(
-            prior: try DatasetInputs.prior(at: prior, fallback: entry.defaultPrior), simulator: entry.simulator,
-            noiseModel: try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel), rows: rows,
+            prior: chosenPrior, simulator: entry.simulator, noiseModel: noise, rows: rows,
             seed: seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
         let display = ProgressDisplay()
+        // Ctrl-C or SIGTERM: finish the shards in progress, keep every finished shard, and say how to resume.
+        let stop = StopRequest(notice: "npe-build-dataset: stopping after the shards in progress (again to quit at once)...")
         let options = DatasetBuildOptions(
-            threads: threads, resume: resume, keepShards: keepShards,
-            progressInterval: display.interval)
-        guard
-            let summary = try builder.run(
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, resume: resume, keepShards: keepShards,
+            progressInterval: display.interval, shouldContinue: { !stop.isRequested })
+        let summary: DatasetBuildSummary?
+        do {
+            summary = try builder.run(
                 options: options, communicator: communicator,
                 progress: communicator.isRoot ? display.show : nil)
-        else { return }
+        } catch DatasetBuildError.interrupted(let completed, let total) where stop.isRequested {
+            display.finish()
+            let command = (["npe-build-dataset"] + CommandLine.arguments.dropFirst().filter { $0 != "--resume" } + ["--resume"])
+                .joined(separator: " ")
+            throw BuildStopped(signal: stop.signalName ?? "a stop request", completed: completed, total: total,
+                               shards: builder.store.shardDirectory.path, resumeCommand: command)
+        }
+        guard let summary else { return }
         display.finish()
         print(SummaryText.lines(summary))
+    }
+}
+
+/// Exit after Ctrl-C or SIGTERM: what was kept, and the command that continues the build.
+struct BuildStopped: Error, CustomStringConvertible {
+    var signal: String
+    var completed: Int
+    var total: Int
+    var shards: String
+    var resumeCommand: String
+    var description: String {
+        "stopped by \(signal) after \(completed) of \(total) shards; finished shards are kept in \(shards). "
+            + "To continue, run:\n  \(resumeCommand)"
     }
 }

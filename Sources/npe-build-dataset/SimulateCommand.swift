@@ -19,11 +19,14 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Prior YAML whose fixed parameters fill inputs the CSV lacks.")
     var prior: String?
 
+    @Flag(help: "Replace an existing --out file.")
+    var overwrite = false
+
     func run() throws {
         let entry = try SimulatorCatalog.entry(named: simulator)
         let prior = try self.prior.map { try DatasetInputs.prior(at: $0, fallback: entry.defaultPrior) }
         let outcome = try ParameterTableSimulation(simulator: entry.simulator, prior: prior)
-            .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out))
+            .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out), replacingExisting: overwrite)
         print(
             "simulated \(outcome.rows) rows into \(out); failures: \(outcome.failedRows)"
                 + (outcome.firstFailure.map { " (first: \($0))" } ?? ""))
