@@ -34,6 +34,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Test-only: property-based fuzzing of the parsers of outside bytes (NPEFuzzTests).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: - System libraries (module map + documented shim only)
@@ -119,6 +121,12 @@ let package = Package(
         .testTarget(
             name: "NPETrainCommandTests",
             dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPEData", "NPETensor", "NPETestSupport"]),
+        // Every parser of outside bytes (CSV, safetensors, .npy, the LZ4 chunk codec, the catalogue and dataset
+        // HDF5 readers) under random and mutated inputs: an error is fine, a trap or crash is a failure.
+        .testTarget(
+            name: "NPEFuzzTests",
+            dependencies: ["NPECSV", "NPERegistry", "NPEData", "NPEDatasets", "NPEInference", "NPETestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")]),
     ],
     swiftLanguageModes: [.v5]
 )
