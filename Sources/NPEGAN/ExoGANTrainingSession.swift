@@ -39,9 +39,12 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
         self.request = request
         let file = request.datasetFile
+        // Own the checkpoint directory before looking at it; give it back if any check below fails.
+        let ownership = isRoot ? try request.lockCheckpointDirectory() : nil
+        var started = false
+        defer { if !started { ownership?.abandon() } }
         let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
-        checkpointLock = isRoot ? try request.lockCheckpointDirectory() : nil
         metadata = reader.metadata
         rowCount = reader.rowCount
         guard reader.featureCount == ASPALayout.binCount else {
@@ -61,6 +64,8 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
                                            baseChannels: configuration.exogan.baseChannels, encoding: encoding)
         lineage = PosteriorModel.lineage(of: reader, path: file.standardizedFileURL.path)
         if isRoot { try reader.verifyContentDigest() }
+        checkpointLock = ownership?.lock
+        started = true
     }
 
     /// The trainer's options: budget, seed, split and shuffle from `training:`, the optimiser from `exogan:`.

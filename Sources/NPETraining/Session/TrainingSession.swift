@@ -45,9 +45,12 @@ public final class TrainingSession: @unchecked Sendable {
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
         self.request = request
         let file = request.datasetFile
+        // Own the checkpoint directory before looking at it; give it back if any check below fails.
+        let ownership = isRoot ? try request.lockCheckpointDirectory() : nil
+        var started = false
+        defer { if !started { ownership?.abandon() } }
         let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
-        checkpointLock = isRoot ? try request.lockCheckpointDirectory() : nil
         metadata = reader.metadata
         rowCount = reader.rowCount
         contentDigest = reader.contentDigest
@@ -82,6 +85,8 @@ public final class TrainingSession: @unchecked Sendable {
         }
         // Last, since it reads the whole file: every cheap check has passed by now.
         if isRoot { try reader.verifyContentDigest() }
+        checkpointLock = ownership?.lock
+        started = true
     }
 
     /// The dataset's prior, checked against its columns (``TrainingSetupError/datasetUnusable(path:reason:)``).
