@@ -41,6 +41,13 @@ struct HDF5SealTests {
         badSeal[30] = UInt8(ascii: "z")
         try badSeal.write(to: url)
         #expect(throws: HDF5Error.self) { _ = try HDF5File.open(at: url) }
+        // Damage to the magic itself must not turn the check off (the file would pass as another tool's).
+        for offset in [0, 7, 20] {
+            var badMagic = bytes
+            badMagic[offset] ^= 0x20
+            try badMagic.write(to: url)
+            #expect(throws: HDF5Error.self, "magic byte \(offset)") { _ = try HDF5File.open(at: url) }
+        }
         var foreign = bytes
         foreign.replaceSubrange(0..<512, with: [UInt8](repeating: 0, count: 512))
         try foreign.write(to: url)

@@ -47,7 +47,14 @@ enum HDF5FileSeal {
         } catch {
             throw HDF5Error.invalidArgument(path: path, reason: "cannot read: \(error.localizedDescription)")
         }
-        guard prefix.starts(with: Array(magic.utf8)) else { return nil }
+        let expected = Array(magic.utf8)
+        guard prefix.starts(with: expected) else {
+            // A seal line with a few damaged bytes must not pass as "another tool's file" and switch the check off:
+            // within 4 bytes of the magic is a damaged seal (no other tool's user block starts that way).
+            let differing = zip(prefix, expected).filter { $0 != $1 }.count + max(0, expected.count - prefix.count)
+            if differing <= 4 { throw HDF5Error.sealMismatch(path: path, recorded: "a damaged seal line", computed: "-") }
+            return nil
+        }
         let hex = String(decoding: prefix.dropFirst(magic.utf8.count).prefix(64), as: UTF8.self)
         guard hex.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
               prefix.count == magic.utf8.count + 65, prefix.last == UInt8(ascii: "\n") else {
