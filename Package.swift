@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         // Logic-less templates for npe-report's static HTML site.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Test-only: property-based fuzzing of the parsers of outside bytes (NPEFuzzTests).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: - System libraries (module map + documented shim only)
@@ -62,7 +64,7 @@ let package = Package(
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPECSV", swiftSettings: swiftSettings),
         // The safetensors codec, shared by registry weights and training checkpoints.
-        .target(name: "NPESafetensors", dependencies: ["NPESupport"], swiftSettings: swiftSettings),
+        .target(name: "NPESafetensors", dependencies: ["NPESupport", "NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
 
         // MARK: - Numeric engine
@@ -168,7 +170,7 @@ let package = Package(
             dependencies: ["NPEInference", "NPESimulators", "NPETransmission", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",
                            "NPETraining", "NPESupport", "npe-infer", "npe-validate", "NPETestSupport"]),
         .testTarget(name: "NPEReportTests", dependencies: ["NPEReport", "NPEInference", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "npe-report", "NPETestSupport"]),
-        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPESafetensors", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
@@ -179,6 +181,12 @@ let package = Package(
         .testTarget(
             name: "NPETrainCommandTests",
             dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPESafetensors", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),
+        // Every parser of outside bytes (CSV, safetensors, .npy, the LZ4 chunk codec, the catalogue and dataset
+        // HDF5 readers) under random and mutated inputs: an error is fine, a trap or crash is a failure.
+        .testTarget(
+            name: "NPEFuzzTests",
+            dependencies: ["NPECSV", "NPERegistry", "NPESafetensors", "NPESupport", "NPEData", "NPEDatasets", "NPEInference", "NPETestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")]),
     ],
     swiftLanguageModes: [.v5]
 )

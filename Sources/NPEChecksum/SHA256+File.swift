@@ -15,14 +15,15 @@ extension SHA256 {
     /// memory flat for multi-gigabyte datasets.
     public static let fileBlockByteCount = 1 << 20
 
-    /// Digests the file at `url`, reading it in ``fileBlockByteCount``-byte blocks.
+    /// Digests the file at `url` from byte `offset` to its end, reading it in ``fileBlockByteCount``-byte blocks.
     ///
     /// - Returns: the 32-byte digest.
     /// - Throws: ``ChecksumError`` naming the path when the file cannot be opened or read.
-    public static func digest(ofFileAt url: URL) throws -> [UInt8] {
+    public static func digest(ofFileAt url: URL, from offset: UInt64 = 0) throws -> [UInt8] {
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: url)
+            if offset > 0 { try handle.seek(toOffset: offset) }
         } catch {
             throw ChecksumError(path: url.path, reason: "open failed (\(error.localizedDescription))")
         }
@@ -42,7 +43,7 @@ extension SHA256 {
     }
 
     /// The lowercase hexadecimal digest of the file at `url` (see ``digest(ofFileAt:)``).
-    public static func hexDigest(ofFileAt url: URL) throws -> String {
-        hex(try digest(ofFileAt: url))
+    public static func hexDigest(ofFileAt url: URL, from offset: UInt64 = 0) throws -> String {
+        hex(try digest(ofFileAt: url, from: offset))
     }
 }

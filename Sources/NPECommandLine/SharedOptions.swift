@@ -34,14 +34,20 @@ public struct SeedOptions: ParsableArguments {
     public init() {}
 }
 
-/// `--threads N`: how much of the machine a command uses (the default shown is this machine's core count).
+/// `--threads N`: how much of the machine a command uses.
+///
+/// Optional, so `--help` shows one default (the core count of the machine it runs on) rather than also the number
+/// of the machine that printed it.
 public struct ThreadOptions: ParsableArguments {
-    @Option(help: "Worker threads.")
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (default: the number of cores).")
+    public var threads: Int?
 
     public init() {}
 
+    /// The threads to use: `--threads`, or the core count.
+    public var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
     public func validate() throws {
-        guard threads > 0 else { throw ValidationError("--threads must be positive (got \(threads))") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive (got \(threads))") }
     }
 }

@@ -75,6 +75,7 @@ extension ExoGANTrainingSession {
             dataset: lineage, training: TrainingRecord(configuration: configuration, seed: options.seed),
             metrics: metrics, toolVersion: PosteriorModel.toolVersion, files: files)
         try? FileManager.default.removeItem(at: request.checkpointURL)
+        checkpointLock?.release(removingFile: true)
         rmdir(request.checkpointDirectory.path)  // only if nothing else is in it
         return id
     }

@@ -32,11 +32,17 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
     /// The fraction of the filter's sample it rejected (an estimate for the whole dataset).
     public let rejectedFraction: Double
     public let lineage: DatasetLineage
+    /// The root worker's ownership of the checkpoint directory (nil on other workers), held until publication.
+    let checkpointLock: RunLock?
 
     /// - Parameter isRoot: the root worker also verifies the digest and checks the registry and checkpoint.
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
         self.request = request
         let file = request.datasetFile
+        // Own the checkpoint directory before looking at it; give it back if any check below fails.
+        let ownership = isRoot ? try request.lockCheckpointDirectory() : nil
+        var started = false
+        defer { if !started { ownership?.abandon() } }
         let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
         metadata = reader.metadata
@@ -58,6 +64,8 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
                                            baseChannels: configuration.exogan.baseChannels, encoding: encoding)
         lineage = PosteriorModel.lineage(of: reader, path: file.standardizedFileURL.path)
         if isRoot { try reader.verifyContentDigest() }
+        checkpointLock = ownership?.lock
+        started = true
     }
 
     /// The trainer's options: budget, seed, split and shuffle from `training:`, the optimiser from `exogan:`.

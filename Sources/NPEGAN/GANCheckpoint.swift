@@ -10,7 +10,8 @@ import NPESafetensors
 /// resumed run equals an uninterrupted one bit for bit (tested).
 ///
 /// On disk: one safetensors file with `model.*`, `generatorOptimizer.*` and `discriminatorOptimizer.*` tensors
-/// and ``State`` as JSON in `__metadata__["gan-checkpoint"]`. It is replaced atomically (temporary sibling,
+/// and ``State`` as JSON in `__metadata__["gan-checkpoint"]`, sealed with a SHA-256 of its content
+/// (``SealedSafetensors``) that ``read(from:)`` verifies. It is replaced atomically (temporary sibling,
 /// fsync, rename, directory fsync), so a crash leaves the old checkpoint or the new one.
 public struct GANCheckpoint {
     public struct State: Codable, Equatable, Sendable {
@@ -35,14 +36,16 @@ public struct GANCheckpoint {
             for (name, tensor) in dictionary { tensors["\(prefix).\(name)"] = try TensorBlob(shape: tensor.shape, floats: tensor.scalars) }
         }
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        try Self.writeAtomically(Safetensors.encode(NamedTensors(tensors: tensors, metadata: [Self.metadataKey: json])), to: url)
+        try Self.writeAtomically(SealedSafetensors.encode(NamedTensors(tensors: tensors, metadata: [Self.metadataKey: json])), to: url)
     }
 
     /// - Throws: ``ExoGANError/invalidModel(_:)`` naming the file for anything that is not a format-1 GAN checkpoint.
     public static func read(from url: URL) throws -> GANCheckpoint {
         func bad(_ why: String) -> ExoGANError { .invalidModel("checkpoint \(url.path): \(why)") }
         let named: NamedTensors
-        do { named = try Safetensors.decode(try Data(contentsOf: url)) } catch { throw bad("unreadable (\(error))") }
+        do { named = try SealedSafetensors.decode(try Data(contentsOf: url)) } catch {
+            throw bad("unusable (\(error)); it cannot be resumed. Delete it and rerun without --resume to train from the start")
+        }
         guard let json = named.metadata[metadataKey],
               let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)) else { throw bad("missing or malformed metadata") }
         guard state.formatVersion == 1 else { throw bad("format version \(state.formatVersion), expected 1") }

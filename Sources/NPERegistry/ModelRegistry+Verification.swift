@@ -10,10 +10,24 @@ public struct VerificationReport: Sendable, Equatable {
     /// Problems found; empty means intact.
     public let problems: [RegistryError]
 
+    /// Whether this reports a root entry that is not a model directory (``ModelRegistry/verifySkippedEntries()``).
+    public let isSkippedEntry: Bool
+
+    public init(name: String, version: Int?, problems: [RegistryError], isSkippedEntry: Bool = false) {
+        self.name = name
+        self.version = version
+        self.problems = problems
+        self.isSkippedEntry = isSkippedEntry
+    }
+
     public var isIntact: Bool { problems.isEmpty }
 
-    /// `NAME@VERSION`, or `NAME (index.json)` for the alias table.
-    public var subject: String { version.map { "\(name)@\($0)" } ?? "\(name) (\(ModelIndex.fileName))" }
+    /// `NAME@VERSION`, `NAME (index.json)` for the alias table, or `NAME (skipped)` for a root entry that is not a
+    /// model directory.
+    public var subject: String {
+        if isSkippedEntry { return "\(name) (skipped)" }
+        return version.map { "\(name)@\($0)" } ?? "\(name) (\(ModelIndex.fileName))"
+    }
 }
 
 extension ModelRegistry {
@@ -51,9 +65,7 @@ extension ModelRegistry {
         if let cardData = contents[Self.cardFileName] {
             record {
                 let card = try ModelCard.decode(cardData, path: cardPath)
-                if card.name != id.name || card.version != id.version {
-                    problems.append(.malformedCard(path: cardPath, reason: "it describes \(card.name)@\(card.version)"))
-                }
+                record { try Self.checkIdentity(of: card, storedAs: id, path: cardPath) }
                 let weightsPath = path + "/" + card.weights.file
                 guard let weights = contents[card.weights.file] else {
                     if manifest.digests[card.weights.file] == nil { problems.append(.unlistedFile(path: weightsPath)) }

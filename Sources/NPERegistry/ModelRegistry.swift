@@ -141,7 +141,18 @@ public struct ModelRegistry: Sendable {
         let manifest = try readManifest(id)
         let path = versionPath(id) + "/" + Self.cardFileName
         let data = try readVerified(path, manifest: manifest)
-        return try ModelCard.decode(data, path: path)
+        let card = try ModelCard.decode(data, path: path)
+        try Self.checkIdentity(of: card, storedAs: id, path: path)
+        return card
+    }
+
+    /// A card must describe the version whose directory holds it: a card edited (or copied) to say another name or
+    /// version, with its checksums regenerated, would otherwise load under the wrong reference. ``verify(_:)``
+    /// reports the same rule as a problem.
+    static func checkIdentity(of card: ModelCard, storedAs id: ModelVersionID, path: String) throws {
+        guard card.name != id.name || card.version != id.version else { return }
+        throw RegistryError.malformedCard(
+            path: path, reason: "it describes \(card.name)@\(card.version), but it is stored as \(id.name)@\(id.version)")
     }
 
     /// Loads a version: the card and the weights, both checked against their SHA-256 every time.
@@ -153,6 +164,7 @@ public struct ModelRegistry: Sendable {
         let manifest = try readManifest(id)
         let cardPath = versionPath(id) + "/" + Self.cardFileName
         let card = try ModelCard.decode(try readVerified(cardPath, manifest: manifest), path: cardPath)
+        try Self.checkIdentity(of: card, storedAs: id, path: cardPath)
         let weightsPath = versionPath(id) + "/" + card.weights.file
         let weightsData = try readVerified(weightsPath, manifest: manifest)
         let actual = SHA256Digest.hex(of: weightsData)

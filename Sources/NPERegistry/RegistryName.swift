@@ -41,7 +41,9 @@ public enum RegistryName {
         if scalars.first == "." { throw RegistryError.invalidName(name, reason: "names cannot start with a dot") }
         if name.contains("..") { throw RegistryError.invalidName(name, reason: "names cannot contain \"..\"") }
         if let bad = scalars.first(where: { !isAllowed($0) }) {
-            throw RegistryError.invalidName(name, reason: "character \(bad.escaped(asASCII: true)) is not allowed (use A-Z a-z 0-9 . _ + -)")
+            // Name invisible characters (a space prints as nothing between quotes) and quote the rest.
+            let shown = bad == " " ? "' ' (space)" : bad.properties.isWhitespace ? "U+\(String(bad.value, radix: 16, uppercase: true)) (white space)" : "'\(bad.escaped(asASCII: true))'"
+            throw RegistryError.invalidName(name, reason: "character \(shown) is not allowed (use A-Z a-z 0-9 . _ + -)")
         }
     }
 

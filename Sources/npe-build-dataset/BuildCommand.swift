@@ -56,20 +56,52 @@ struct BuildCommand: ParsableCommand {
     private func build(communicator: Communicator) throws {
         let entry = try SimulatorCatalog.entry(named: simulation.simulator)
         let resolved = try simulatorOptions.resolve(simulator: simulation.simulator, prior: simulation.prior)
+        let noise = try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel)
+        if let noiseModel { try DatasetInputs.checkNoiseModel(noise, bins: resolved.simulator.outputCount, source: noiseModel) }
+        if communicator.isRoot {
+            for name in resolved.prior.parameters.map(\.name) where !resolved.simulator.inputNames.contains(name) {
+                FileHandle.standardError.write(Data(
+                    ("npe-build-dataset: warning: prior parameter '\(name)' is not an input of simulator '\(simulation.simulator)' "
+                        + "(\(resolved.simulator.inputNames.joined(separator: ", "))); it is drawn and stored, but the spectra do "
+                        + "not depend on it\n").utf8))
+            }
+        }
         let builder = try DatasetBuilder(
-            source: resolved.prior, simulator: resolved.simulator,
-            noiseModel: try DatasetInputs.noiseModel(at: noiseModel, fallback: entry.defaultNoiseModel), rows: rows,
+            source: resolved.prior, simulator: resolved.simulator, noiseModel: noise, rows: rows,
             seed: seeding.seed, directory: URL(fileURLWithPath: out), shardRows: shardRows)
         let display = ProgressDisplay()
+        // Ctrl-C or SIGTERM: finish the shards in progress, keep every finished shard, and say how to resume.
+        let stop = StopRequest(notice: "npe-build-dataset: stopping after the shards in progress (again to quit at once)...")
         let options = DatasetBuildOptions(
-            threads: threading.threads, resume: resume, keepShards: keepShards,
-            progressInterval: display.interval)
-        guard
-            let summary = try builder.run(
+            threads: threading.count, resume: resume, keepShards: keepShards,
+            progressInterval: display.interval, shouldContinue: { !stop.isRequested })
+        let summary: DatasetBuildSummary?
+        do {
+            summary = try builder.run(
                 options: options, communicator: communicator,
                 progress: communicator.isRoot ? display.show : nil)
-        else { return }
+        } catch DatasetBuildError.interrupted(let completed, let total) where stop.isRequested {
+            display.finish()
+            let command = (["npe-build-dataset"] + CommandLine.arguments.dropFirst().filter { $0 != "--resume" } + ["--resume"])
+                .joined(separator: " ")
+            throw BuildStopped(signal: stop.signalName ?? "a stop request", completed: completed, total: total,
+                               shards: builder.store.shardDirectory.path, resumeCommand: command)
+        }
+        guard let summary else { return }
         display.finish()
         print(SummaryText.lines(summary))
+    }
+}
+
+/// Exit after Ctrl-C or SIGTERM: what was kept, and the command that continues the build.
+struct BuildStopped: Error, CustomStringConvertible {
+    var signal: String
+    var completed: Int
+    var total: Int
+    var shards: String
+    var resumeCommand: String
+    var description: String {
+        "stopped by \(signal) after \(completed) of \(total) shards; finished shards are kept in \(shards). "
+            + "To continue, run:\n  \(resumeCommand)"
     }
 }

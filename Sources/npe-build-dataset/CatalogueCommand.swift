@@ -69,7 +69,7 @@ struct CatalogueCommand: ParsableCommand {
         let builder = try MockCatalogueBuilder(
             prior: prior, simulator: resolved.simulator, noiseModel: noiseModel, transits: try transitChoice(), seed: seeding.seed)
         let start = Date()
-        let catalogue = builder.build(list, limit: limit, threads: threading.threads)
+        let catalogue = builder.build(list, limit: limit, threads: threading.count)
         var sources = [MockCatalogue.Provenance.Source(role: "targets", path: list.source, sha256: list.sha256)]
         if let argument = self.prior {
             sources.append(.init(role: "prior", path: DatasetInputs.builtinPriorName(argument).map { "<builtin:\($0)>" } ?? argument,

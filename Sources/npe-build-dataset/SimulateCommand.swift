@@ -21,12 +21,15 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var simulatorOptions: SimulatorConfigurationOptions
 
+    @Flag(help: "Replace an existing --out file.")
+    var overwrite = false
+
     func run() throws {
         let resolved = try simulatorOptions.resolve(simulator: simulator, prior: prior)
         // Only a prior that was asked for fills inputs; the default one has no fixed parameters to give.
         let prior = self.prior != nil || simulatorOptions.model != nil ? resolved.prior : nil
         let outcome = try ParameterTableSimulation(simulator: resolved.simulator, prior: prior)
-            .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out))
+            .run(parameters: URL(fileURLWithPath: params), output: URL(fileURLWithPath: out), replacingExisting: overwrite)
         print(
             "simulated \(outcome.rows) rows into \(out); failures: \(outcome.failedRows)"
                 + (outcome.firstFailure.map { " (first: \($0))" } ?? ""))

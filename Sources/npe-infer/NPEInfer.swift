@@ -30,7 +30,9 @@ struct NPEInfer: ParsableCommand {
     @Option(help: "Flag targets whose largest per-bin |z| against the training x exceeds this.")
     var zThreshold: Double = 5
     @Option(help: "Flag targets whose importance-sampling efficiency (ESS/S) is below this.")
-    var lowEfficiency: Double = 0.01
+    var lowEfficiency: Double = InferenceSettings.defaultLowEfficiencyThreshold
+    @Option(help: "Also flag targets whose importance-sampling effective sample size (ESS) is below this.")
+    var minEss: Double = InferenceSettings.defaultMinimumEffectiveSampleSize
     @Option(help: ArgumentHelp(
         "Posterior draws simulated per target for the posterior predictive check (χ², p-value, model_misfit); 0 turns it off.",
         discussion: "Default: 100 (at most --samples without importance sampling) when the model's simulator is built in."))
@@ -54,8 +56,9 @@ struct NPEInfer: ParsableCommand {
 
     func infer() throws {
         let settings = InferenceSettings(samplesPerTarget: samples, seed: seeding.seed, importanceSampling: importanceSampling,
-                                         batchTargets: batchTargets, threads: threading.threads,
-                                         lowEfficiencyThreshold: lowEfficiency, zThreshold: zThreshold,
+                                         batchTargets: batchTargets, threads: threading.count,
+                                         lowEfficiencyThreshold: lowEfficiency, minimumEffectiveSampleSize: minEss,
+                                         zThreshold: zThreshold,
                                          predictiveDraws: predictiveDraws
                                              ?? min(PosteriorPredictiveCheck.defaultDraws, importanceSampling ? Int.max : samples),
                                          predictiveReplicates: predictiveReplicates, misfitThreshold: misfitPValue)

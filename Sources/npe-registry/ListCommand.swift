@@ -42,6 +42,7 @@ struct ListCommand: ParsableCommand {
             }
             print(table.rendered)
         } else {
+            notifySkipped(try registry.skippedEntries())
             let rows = try registry.modelNames().map { ModelRow(name: $0, versions: try registry.versions(of: $0), aliases: try registry.aliases(of: $0)) }
             if options.json { return try printJSON(rows) }
             var table = TextTable("NAME", "VERSIONS", "LATEST", "ALIASES")

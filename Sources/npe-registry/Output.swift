@@ -53,3 +53,10 @@ extension Date {
 func aliasText(_ aliases: [String: Int], version: Int) -> String {
     aliases.filter { $0.value == version }.keys.sorted().joined(separator: ",")
 }
+
+/// Says on stderr which root entries a listing left out and why (stdout stays the table or JSON).
+func notifySkipped(_ entries: [SkippedRegistryEntry]) {
+    for entry in entries {
+        FileHandle.standardError.write(Data("npe-registry: skipped '\(entry.name)': \(entry.reason)\n".utf8))
+    }
+}

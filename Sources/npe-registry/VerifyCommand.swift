@@ -20,7 +20,9 @@ struct VerifyCommand: ParsableCommand {
             let parsed = try ModelReference(parsing: reference)
             reports = reference.contains("@") ? [try registry.verify(registry.resolve(parsed))] : try registry.verifyModel(parsed.name)
         } else {
-            reports = try registry.modelNames().flatMap { try registry.verifyModel($0) }
+            // Entries that hide a model (a symbolic link in its place) fail too, rather than vanishing.
+            reports = try registry.modelNames().flatMap { try registry.verifyModel($0) } + registry.verifySkippedEntries()
+            notifySkipped(try registry.skippedEntries().filter { $0.problem == nil })
         }
         let rows = reports.map { Verified(reference: $0.subject, intact: $0.isIntact, problems: $0.problems.map(\.description)) }
         if options.json {

@@ -25,7 +25,7 @@ struct NPEValidate: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Held-out dataset (training format, e.g. datasets/NAME/dataset.h5).")
+    @Option(help: "Held-out dataset: a dataset directory (holding dataset.h5) or file, training format.")
     var dataset: String
 
     @Option(help: "Posterior samples per row.")
@@ -64,7 +64,7 @@ struct NPEValidate: ParsableCommand {
         // The exact likelihood needs the simulator that made the dataset; only built-in ones are known.
         var simulator: (any Simulator)?
         if referenceRows > 0 {
-            let reader = try TrainingDatasetReader(contentsOf: url)
+            let reader = try TrainingDatasetReader(contentsOf: try Validation.datasetFile(url))
             let metadata = reader.metadata
             try reader.close()
             // Rebuilt with the dataset's recorded configuration, so a cloudy test set is scored with clouds.
@@ -72,7 +72,7 @@ struct NPEValidate: ParsableCommand {
         }
         let report = try Validation.run(
             model: try ModelKinds.kind(of: loaded).validationModel(for: loaded), dataset: url, simulator: simulator,
-            options: ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threading.threads, referenceRows: referenceRows,
+            options: ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threading.count, referenceRows: referenceRows,
                                        classifierTest: c2st))
         print(report.table())
         if !noRecord {

@@ -50,7 +50,7 @@ private func writeHDF5(_ url: URL, ids: [String] = ["a", "b"], sigmaBins: Int = 
 @Test func readsACSVCatalogueAndFlagsOnlyTheBadTarget() throws {
     let url = try temporaryURL("c.csv")
     try """
-    id,x_1,x_2,sigma_1,sigma_2,planet_mass,true_planet_radius
+    id,x_0,x_1,sigma_0,sigma_1,planet_mass,true_planet_radius
     "HD 209458 b",0.0146,0.0147,1e-5,1e-5,0.69,1.38
     WASP-39 b,0.021,nan,1e-5,0,0.28,1.27
     """.write(to: url, atomically: true, encoding: .utf8)

@@ -76,7 +76,7 @@ struct ExoGANCommandTests {
         let names = ["planet_radius", "planet_temp", "log_H2O", "log_CO2", "log_CO", "log_CH4", "log_NH3"]
         let rows = try reader.readRows(0..<40)
         let usable = (0..<40).filter { (rows.flags?[$0] ?? 0) == 0 }.prefix(3)
-        var csv = (["id"] + (1...52).map { "x_\($0)" } + names.map { "true_\($0)" }).joined(separator: ",") + "\n"
+        var csv = (["id"] + (0..<52).map { "x_\($0)" } + names.map { "true_\($0)" }).joined(separator: ",") + "\n"
         for k in usable {
             let x = rows.x[(k * 52)..<((k + 1) * 52)].map { String($0) }
             let theta = rows.theta[(k * 7)..<((k + 1) * 7)].map { String($0) }

@@ -23,6 +23,9 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible {
     case rowRangeOutOfBounds(path: String, requested: Range<Int>, rowCount: Int)
     /// An argument the C library would reject or misinterpret (zero chunk sizes, writing a read-only file).
     case invalidArgument(path: String, reason: String)
+    /// The file's content does not match the SHA-256 in its seal (``HDF5File``'s user block): it was damaged
+    /// after it was written, and is refused before libhdf5 reads it.
+    case sealMismatch(path: String, recorded: String, computed: String)
 
     public var description: String {
         switch self {
@@ -45,6 +48,9 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): rows \(requested.lowerBound)..<\(requested.upperBound) outside 0..<\(rowCount)"
         case let .invalidArgument(path, reason):
             return "\(path): \(reason)"
+        case let .sealMismatch(path, recorded, computed):
+            return "\(path): the file is damaged: its content hashes to \(computed.prefix(16))…, but its seal records "
+                + "\(recorded.prefix(16))…; it is not read (restore or rebuild it)"
         }
     }
 }

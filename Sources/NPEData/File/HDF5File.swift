@@ -55,16 +55,27 @@ public final class HDF5File: @unchecked Sendable {
             throw HDF5Error.invalidArgument(path: finalPath, reason: "directory \(directory) does not exist")
         }
         let temporary = temporaryPath(for: url)
-        let handle = try H5.createFile(at: temporary)
+        let handle = try H5.createFile(at: temporary, userBlockByteCount: HDF5FileSeal.userBlockByteCount)
         let file = HDF5File(url: url.standardizedFileURL, mode: .create, workingPath: temporary, handle: handle)
         file.replacesExisting = replacingExisting
+        file.isSealed = true
         return file
     }
 
-    /// Opens an existing file read-only.
+    /// Opens an existing file read-only. A sealed file (every file this type writes) is checked against its seal
+    /// first, so a damaged one is refused before libhdf5 parses it (``HDF5FileSeal``); this reads the whole file once.
+    ///
+    /// - Throws: ``HDF5Error/sealMismatch(path:recorded:computed:)`` for a damaged sealed file,
+    ///   ``HDF5Error/missingObject(path:)`` for a missing one, ``HDF5Error/invalidArgument(path:reason:)`` for a
+    ///   directory, and HDF5's errors for a file it cannot parse.
     public static func open(at url: URL) throws -> HDF5File {
         let path = url.standardizedFileURL.path
         guard POSIXFileCalls.fileExists(at: path) else { throw HDF5Error.missingObject(path: path) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw HDF5Error.invalidArgument(path: path, reason: "is a directory, not an HDF5 file")
+        }
+        try HDF5FileSeal.verify(path: path)
         let handle = try H5.openFile(at: path, writable: false)
         return HDF5File(url: url.standardizedFileURL, mode: .readOnly, workingPath: path, handle: handle)
     }
@@ -75,6 +86,7 @@ public final class HDF5File: @unchecked Sendable {
     public static func openForUpdate(at url: URL) throws -> HDF5File {
         let path = url.standardizedFileURL.path
         guard POSIXFileCalls.fileExists(at: path) else { throw HDF5Error.missingObject(path: path) }
+        let sealed = try HDF5FileSeal.verify(path: path)
         let temporary = temporaryPath(for: url)
         do {
             try FileManager.default.copyItem(atPath: path, toPath: temporary)
@@ -85,6 +97,7 @@ public final class HDF5File: @unchecked Sendable {
             let handle = try H5.openFile(at: temporary, writable: true)
             let file = HDF5File(url: url.standardizedFileURL, mode: .update, workingPath: temporary, handle: handle)
             file.replacesExisting = true
+            file.isSealed = sealed  // a foreign file has no user block to hold a seal
             return file
         } catch {
             try? POSIXFileCalls.removeFile(at: temporary)
@@ -93,6 +106,8 @@ public final class HDF5File: @unchecked Sendable {
     }
 
     private var replacesExisting = false
+    /// Whether the file has our user block, so ``commit()`` seals it.
+    private var isSealed = false
 
     /// The root group `/`.
     public func root() throws -> HDF5Group {
@@ -111,6 +126,7 @@ public final class HDF5File: @unchecked Sendable {
             if !replacesExisting && POSIXFileCalls.fileExists(at: url.path) {
                 throw HDF5Error.invalidArgument(path: url.path, reason: "file appeared before commit (not replacing it)")
             }
+            if isSealed { try HDF5FileSeal.seal(path: workingPath) }
             try POSIXFileCalls.synchronizeFile(at: workingPath)
             try POSIXFileCalls.move(workingPath, replacing: url.path)
         } catch {

@@ -10,10 +10,18 @@ enum H5 {
     // MARK: Files
 
     /// Creates a new file; fails if `filePath` exists (`H5F_ACC_EXCL`), so a stray temp file is never reused.
-    static func createFile(at filePath: String) throws -> HDF5Handle {
+    /// Creates a file with a `userBlockByteCount`-byte user block (0: none) before the superblock.
+    static func createFile(at filePath: String, userBlockByteCount: Int = 0) throws -> HDF5Handle {
         try HDF5Runtime.locked {
+            let properties = HDF5Handle(
+                try HDF5Runtime.checkID(H5Pcreate(npe_H5P_FILE_CREATE()), "H5Pcreate", filePath),
+                kind: .propertyList, path: filePath)
+            if userBlockByteCount > 0 {
+                try HDF5Runtime.check(H5Pset_userblock(try properties.validID(), hsize_t(userBlockByteCount)),
+                                      "H5Pset_userblock", filePath)
+            }
             let id = try HDF5Runtime.checkID(
-                H5Fcreate(filePath, npe_H5F_ACC_EXCL(), npe_H5P_DEFAULT(), npe_H5P_DEFAULT()), "H5Fcreate", filePath)
+                H5Fcreate(filePath, npe_H5F_ACC_EXCL(), try properties.validID(), npe_H5P_DEFAULT()), "H5Fcreate", filePath)
             return HDF5Handle(id, kind: .file, path: filePath)
         }
     }

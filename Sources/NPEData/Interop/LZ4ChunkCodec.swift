@@ -76,6 +76,11 @@ enum LZ4ChunkCodec {
         guard input.count >= headerByteCount else { throw CodecError.truncated(at: 0) }
         let size = loadBigEndianInt64(at: 0, in: input)
         guard size >= 0 else { throw CodecError.corruptHeader("negative original size \(size)") }
+        // LZ4 expands a block at most 255-fold (a match token adds at most 255 bytes per input byte), so a larger
+        // recorded size is a damaged header; refusing it here keeps a flipped bit from asking for terabytes.
+        guard size / 255 <= Int64(input.count) else {
+            throw CodecError.corruptHeader("original size \(size) is more than 255 times the \(input.count) encoded bytes")
+        }
         return Int(size)
     }
 

@@ -43,7 +43,8 @@ enum LZ4Filter {
         do {
             if flags & npe_H5Z_FLAG_REVERSE() != 0 {
                 outputCount = try LZ4ChunkCodec.decodedByteCount(of: source)
-                output = malloc(max(outputCount, 1))!
+                guard let buffer = malloc(max(outputCount, 1)) else { return 0 }  // HDF5 reports the failed read
+                output = buffer
                 do {
                     try LZ4ChunkCodec.decode(source, into: UnsafeMutableRawBufferPointer(start: output, count: outputCount))
                 } catch {
@@ -53,7 +54,8 @@ enum LZ4Filter {
             } else {
                 let block = try LZ4ChunkCodec.blockSize(forChunkOf: byteCount, requested: requestedBlock)
                 let capacity = LZ4ChunkCodec.maximumEncodedByteCount(forChunkOf: byteCount, blockSize: block)
-                output = malloc(capacity)!
+                guard let buffer = malloc(capacity) else { return 0 }
+                output = buffer
                 outputCount = LZ4ChunkCodec.encode(
                     source, blockSize: block, into: UnsafeMutableRawBufferPointer(start: output, count: capacity))
             }

@@ -134,11 +134,15 @@ public final class DatasetBuilder {
             try plan.write(to: store.manifestURL)
             return false
         }
-        if hasDataset && !hasManifest { return true }
+        if hasDataset && !hasManifest {
+            store.removeAbandonedTemporaryFiles()
+            return true
+        }
         guard hasManifest else { throw DatasetBuildError.nothingToResume(path: store.directory.path) }
         try DatasetBuildPlan(contentsOf: store.manifestURL).requireSameRequest(as: plan, file: manifestPath)
-        if hasDataset { return true }  // killed between publishing dataset.h5 and deleting the shards
+        // Before anything else writes here: a killed shard writer's or merge's temporary file is never complete.
         store.removeAbandonedTemporaryFiles()
+        if hasDataset { return true }  // killed between publishing dataset.h5 and deleting the shards
         for index in 0..<plan.shardCount where store.hasShard(index) {
             try store.openVerifiedShard(index, plan: plan).close()
         }

@@ -10,7 +10,8 @@ import NPEData
 /// ```
 ///
 /// Each shard is written by ``TrainingDatasetWriter`` (temporary name, fsync, rename), so a shard file is complete
-/// or absent; temporary `.shard-*.partial` files left by a killed build are deleted on resume. Shards carry their own
+/// or absent; temporary `.shard-*.partial` files and a torn merge's `.dataset.h5.*.partial` left by a killed build
+/// are deleted on resume. Shards carry their own
 /// content digest, so a damaged one is detected before merging.
 public struct DatasetShardStore: Sendable {
     /// `datasets/NAME`.
@@ -39,12 +40,20 @@ public struct DatasetShardStore: Sendable {
         return !entries.isEmpty
     }
 
-    /// Deletes temporary files a killed build left in `shards/` (they are never complete, by construction).
-    public func removeAbandonedTemporaryFiles() {
+    /// Deletes temporary files a killed build left behind (they are never complete, by construction): shard
+    /// writers' `.shard-*.partial` in `shards/`, and a torn merge's `.dataset.h5.<hex>.partial` beside
+    /// `dataset.h5`. Returns their names. Call it only when no build of this directory is running (on resume).
+    @discardableResult
+    public func removeAbandonedTemporaryFiles() -> [String] {
+        var removed: [String] = []
         let names = (try? FileManager.default.contentsOfDirectory(atPath: shardDirectory.path)) ?? []
-        for name in names where name.hasPrefix(".") && name.hasSuffix(".partial") {
-            try? FileManager.default.removeItem(at: shardDirectory.appendingPathComponent(name))
+        for name in names.sorted() where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            if (try? FileManager.default.removeItem(at: shardDirectory.appendingPathComponent(name))) != nil {
+                removed.append(name)
+            }
         }
+        removed += (try? HDF5File.removeAbandonedTemporaryFiles(for: datasetURL)) ?? []
+        return removed
     }
 
     /// Writes shard `index` atomically.

@@ -50,8 +50,10 @@ struct CSVPairSource: TrainingPairSource {
         return (gather(thetaIndices), gather(xIndices), contextIndices.isEmpty ? nil : gather(contextIndices))
     }
 
+    func file(of dataset: String) -> String { table.file }
+
     func locate(dataset: String, row: Int, column: Int) -> (file: String, location: String) {
         let indices = dataset == "theta" ? thetaIndices : dataset == "x" ? xIndices : contextIndices
-        return (table.file, table.location(row: row, column: indices[column]))
+        return (table.file, table.location(row: row, column: indices.indices.contains(column) ? indices[column] : -1))
     }
 }

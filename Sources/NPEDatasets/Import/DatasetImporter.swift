@@ -57,6 +57,7 @@ public struct DatasetImporter {
         case .csv(let url): pairs = try CSVPairSource(url: url, prior: prior)
         }
         try checkShapes(of: pairs)
+        try DatasetInputs.checkNoiseModel(noiseModel, bins: pairs.xColumns, source: "--noise-model")
         let store = DatasetShardStore(directory: directory)
         guard !FileManager.default.fileExists(atPath: store.datasetURL.path) else {
             throw DatasetBuildError.outputExists(path: store.datasetURL.path)
@@ -114,9 +115,8 @@ public struct DatasetImporter {
 
     private func checkShapes(of pairs: TrainingPairSource) throws {
         func mismatch(_ dataset: String, _ found: Int, _ expected: Int, _ what: String) -> DatasetBuildError {
-            let (file, _) = pairs.locate(dataset: dataset, row: 0, column: 0)
-            return .invalidInput(
-                file: file, location: "dataset '\(dataset)'",
+            .invalidInput(
+                file: pairs.file(of: dataset), location: "dataset '\(dataset)'",
                 reason: "\(found) columns, but the prior declares \(expected) \(what)")
         }
         guard pairs.thetaColumns == prior.thetaCount else {
@@ -126,8 +126,10 @@ public struct DatasetImporter {
             throw mismatch("context", pairs.contextColumns, prior.contextCount, "context inputs \(prior.contextNames)")
         }
         guard pairs.rowCount > 0 else {
-            let (file, _) = pairs.locate(dataset: "theta", row: 0, column: 0)
-            throw DatasetBuildError.invalidInput(file: file, location: "dataset 'theta'", reason: "no rows")
+            // No row to point at: name the file and say what a usable one holds.
+            throw DatasetBuildError.invalidInput(
+                file: pairs.file(of: "theta"), location: "dataset 'theta'",
+                reason: "no data rows (a header, comments or an empty array only); at least one (theta, x) pair is needed")
         }
         if let grid, pairs.grid == nil, grid.wavelengths.count != pairs.xColumns {
             throw mismatch("x", pairs.xColumns, grid.wavelengths.count, "spectral bins in the given grid")

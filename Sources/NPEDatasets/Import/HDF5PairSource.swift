@@ -52,6 +52,13 @@ struct HDF5PairSource: TrainingPairSource {
             guard centres.count == x.rowShape[0], widths.count == centres.count else {
                 throw invalid("dataset 'wavelength'", "\(centres.count) bins for \(x.rowShape[0]) columns of 'x'")
             }
+            // Checked here, so the error names this input rather than the dataset being written.
+            if let bad = centres.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                throw invalid("dataset 'wavelength' row \(bad)", "\(centres[bad]) is not a finite positive wavelength")
+            }
+            if let bad = widths.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                throw invalid("dataset 'bin_width' row \(bad)", "\(widths[bad]) is not a finite positive bin width")
+            }
             grid = SpectralGrid(wavelengths: centres, binWidths: widths)
         } else {
             grid = nil
@@ -72,6 +79,8 @@ struct HDF5PairSource: TrainingPairSource {
     func readRows(_ rows: Range<Int>) throws -> (theta: [Double], x: [Double], context: [Double]?) {
         (try Self.doubles(theta, rows), try Self.doubles(x, rows), try context.map { try Self.doubles($0, rows) })
     }
+
+    func file(of dataset: String) -> String { path }
 
     func locate(dataset: String, row: Int, column: Int) -> (file: String, location: String) {
         (path, "dataset '\(dataset)' row \(row) column \(column)")

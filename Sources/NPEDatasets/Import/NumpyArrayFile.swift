@@ -62,12 +62,19 @@ struct NumpyArrayFile {
         guard shape.count == dims.count, (1...2).contains(shape.count) else {
             throw invalid("shape \(shapeText) is not 1-D or 2-D")
         }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw invalid("shape \(shapeText) has a negative extent") }
         rowCount = shape[0]
         columnCount = shape.count == 2 ? shape[1] : 1
         dataOffset = UInt64(headerStart + headerLength)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
-        let needed = dataOffset + UInt64(rowCount * columnCount * (isFloat64 ? 8 : 4))
-        guard size >= needed else { throw invalid("file has \(size) bytes, the header promises \(needed)") }
+        // Checked products: a hostile header's extents must give an error, not an arithmetic trap.
+        let elements = rowCount.multipliedReportingOverflow(by: columnCount)
+        let bytes = elements.partialValue.multipliedReportingOverflow(by: isFloat64 ? 8 : 4)
+        guard !elements.overflow, !bytes.overflow else { throw invalid("shape \(shapeText) is too large") }
+        let needed = dataOffset.addingReportingOverflow(UInt64(bytes.partialValue))
+        guard !needed.overflow, size >= needed.partialValue else {
+            throw invalid("file has \(size) bytes, the header promises \(needed.overflow ? "more than 2^64" : String(needed.partialValue))")
+        }
     }
 
     /// The text after `'name':` up to the next top-level comma (the shape tuple is kept whole).

@@ -27,8 +27,12 @@ struct NumpyPairSource: TrainingPairSource {
         (try theta.readRows(rows), try x.readRows(rows), try context?.readRows(rows))
     }
 
+    func file(of dataset: String) -> String {
+        // A context mismatch without a context file: the prior declares inputs the user gave no array for.
+        dataset == "theta" ? theta.path : dataset == "x" ? x.path : context?.path ?? "--context (not given)"
+    }
+
     func locate(dataset: String, row: Int, column: Int) -> (file: String, location: String) {
-        let file = dataset == "theta" ? theta.path : dataset == "x" ? x.path : context?.path ?? "?"
-        return (file, "row \(row) column \(column) (\(dataset))")
+        (file(of: dataset), "row \(row) column \(column) (\(dataset))")
     }
 }

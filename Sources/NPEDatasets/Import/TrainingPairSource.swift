@@ -13,6 +13,10 @@ protocol TrainingPairSource {
     var grid: SpectralGrid? { get }
     /// Rows `rows` of each array, row-major.
     func readRows(_ rows: Range<Int>) throws -> (theta: [Double], x: [Double], context: [Double]?)
-    /// The file and location of a value, for errors: `dataset` is `theta`, `x` or `context`.
+    /// The file that holds `dataset` (`theta`, `x` or `context`), for whole-array errors (shape, no rows), which
+    /// have no row to point at.
+    func file(of dataset: String) -> String
+    /// The file and location of a value, for errors: `dataset` is `theta`, `x` or `context`. Never traps, even for
+    /// a row or column the source does not have.
     func locate(dataset: String, row: Int, column: Int) -> (file: String, location: String)
 }

@@ -40,7 +40,19 @@ public struct ParameterTableSimulation {
     }
 
     /// Reads `parameters` (CSV), simulates every row, writes `output` (CSV) atomically.
-    public func run(parameters: URL, output: URL) throws -> Outcome {
+    ///
+    /// - Parameter replacingExisting: an existing `output` is an error unless this is true (checked before any
+    ///   simulation, so a mistyped `--out` costs nothing); `output` may never be the `parameters` file itself.
+    public func run(parameters: URL, output: URL, replacingExisting: Bool = false) throws -> Outcome {
+        let (input, target) = (parameters.standardizedFileURL.resolvingSymlinksInPath(), output.standardizedFileURL.resolvingSymlinksInPath())
+        guard input.path != target.path else {
+            throw DatasetBuildError.invalidArgument(
+                field: "out", reason: "\(output.path) is the --params file itself; choose another output name")
+        }
+        if !replacingExisting && FileManager.default.fileExists(atPath: output.path) {
+            throw DatasetBuildError.invalidArgument(
+                field: "out", reason: "\(output.path) already exists; pass --overwrite to replace it, or choose another name")
+        }
         let table = try NumericCSV(contentsOf: parameters)
         var sources: [(column: Int?, fixed: Double?)] = []
         for name in simulator.inputNames {

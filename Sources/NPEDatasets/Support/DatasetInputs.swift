@@ -42,6 +42,16 @@ public enum DatasetInputs {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw DatasetBuildError.invalidInput(file: path, location: "file", reason: error.localizedDescription)
         }
+        // Name an unknown kind ourselves: the decoder's own words are "Invalid number of keys found, expected one."
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let known = ["none", "gaussianPerBin", "arielPhotonNoise", "perTargetTable"]
+            guard object.count == 1, let kind = object.keys.first, known.contains(kind) else {
+                throw DatasetBuildError.invalidInput(
+                    file: path, location: "top level",
+                    reason: "expected one noise model kind as the only key, one of \(known.joined(separator: ", ")); "
+                        + "found \(object.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+            }
+        }
         do { return try JSONDecoder().decode(NoiseModel.self, from: data) } catch let DecodingError.dataCorrupted(
             context)
         {
@@ -58,6 +68,29 @@ public enum DatasetInputs {
                 reason: context.debugDescription)
         } catch {
             throw DatasetBuildError.invalidInput(file: path, location: "noise model", reason: "\(error)")
+        }
+    }
+
+    /// Checks a declared noise model against the spectra it will describe (`bins` values per row), so a build
+    /// or import refuses what `npe-train` would refuse later: σ that are not finite and ≥ 0, or a σ count that is
+    /// not the bin count.
+    public static func checkNoiseModel(_ model: NoiseModel, bins: Int, source: String) throws {
+        guard case .gaussianPerBin(let sigma) = model else {
+            if let count = model.binCount, count != bins {
+                throw DatasetBuildError.invalidInput(
+                    file: source, location: "noise model", reason: "covers \(count) bins, but the spectra have \(bins)")
+            }
+            return
+        }
+        guard sigma.count == bins else {
+            throw DatasetBuildError.invalidInput(
+                file: source, location: "field 'gaussianPerBin.sigma'",
+                reason: "\(sigma.count) values, but the spectra have \(bins) bins")
+        }
+        if let bad = sigma.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw DatasetBuildError.invalidInput(
+                file: source, location: "field 'gaussianPerBin.sigma.\(bad)'",
+                reason: "\(sigma[bad]) is not a finite σ ≥ 0")
         }
     }
 

@@ -62,9 +62,13 @@ struct NumericCSV {
         self.values = values
     }
 
-    /// Where row `row`, column `column` is, for messages: `line L (row R), column 'NAME'`.
+    /// Where row `row`, column `column` is, for messages: `line L (row R), column 'NAME'`. Total: a row or column
+    /// outside the table (an empty table has no row 0) is described rather than indexed, since this runs while an
+    /// error is being built and must never trap.
     func location(row: Int, column: Int) -> String {
-        "line \(lineNumbers[row]) (row \(row)), column '\(header[column])'"
+        let line = lineNumbers.indices.contains(row) ? "line \(lineNumbers[row]) (row \(row))" : "row \(row) (the file has \(rowCount) data rows)"
+        let name = header.indices.contains(column) ? "column '\(header[column])'" : "column \(column)"
+        return "\(line), \(name)"
     }
 
     /// The column index of `name`.

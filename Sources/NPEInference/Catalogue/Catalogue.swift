@@ -83,6 +83,8 @@ public enum CatalogueError: Error, Equatable, CustomStringConvertible {
     case duplicateID(file: String, id: String, firstRow: Int, row: Int)
     case invalidNames(file: String, attribute: String, reason: String)
     case incompatible(file: String, reason: String)
+    /// The numbered columns `PREFIX_<bin>` of a CSV catalogue are not `PREFIX_0 … PREFIX_{M−1}`; `found` lists them.
+    case columns(file: String, prefix: String, found: [String], reason: String)
 
     public var description: String {
         switch self {
@@ -93,6 +95,9 @@ public enum CatalogueError: Error, Equatable, CustomStringConvertible {
         case let .duplicateID(file, id, firstRow, row): return "\(file): id '\(id)' appears in rows \(firstRow) and \(row)"
         case let .invalidNames(file, attribute, reason): return "\(file): attribute '\(attribute)': \(reason)"
         case let .incompatible(file, reason): return "\(file): does not fit the model: \(reason)"
+        case let .columns(file, prefix, found, reason):
+            let shown = found.count > 6 ? found.prefix(3).joined(separator: ", ") + ", …, " + found.suffix(2).joined(separator: ", ") : found.joined(separator: ", ")
+            return "\(file): header: \(prefix) columns \(shown) (\(found.count) found): \(reason)"
         }
     }
 }

@@ -94,10 +94,9 @@ public struct InferenceJob {
             result.efficiency = weighed.efficiency
             result.logEvidence = weighed.logEvidence
             result.importanceSeconds = Double(DispatchTime.now().uptimeNanoseconds - sampled) / 1e9
-            if !(weighed.efficiency >= settings.lowEfficiencyThreshold) {
+            if let reason = Self.lowEfficiencyReason(ess: weighed.effectiveSampleSize, samples: s, settings: settings) {
                 result.flags.insert(.lowImportanceEfficiency)
-                result.reasons.append(String(format: "low_importance_efficiency: ESS/S = %.3g (ESS %.1f of %d; threshold %.3g)",
-                                             weighed.efficiency, weighed.effectiveSampleSize, s, settings.lowEfficiencyThreshold))
+                result.reasons.append(reason)
             }
         }
         // With all weights zero there is no weighted posterior: summarise q's samples and keep the flag.
@@ -147,6 +146,23 @@ public struct InferenceJob {
         }
         return PosteriorPredictiveCheck.evaluate(draws: indices.map(Int64.init), spectra: spectra, x: x, sigma: sigma,
                                                  replicates: settings.predictiveReplicates, stream: stream)
+    }
+
+    /// Why a target's importance weights are too uneven to trust, or nil: the efficiency ESS/S is below
+    /// ``InferenceSettings/lowEfficiencyThreshold``, or the ESS itself is below
+    /// ``InferenceSettings/minimumEffectiveSampleSize`` (NaN fails both). Documented in docs/posterior-format.md.
+    static func lowEfficiencyReason(ess: Double, samples s: Int, settings: InferenceSettings) -> String? {
+        let efficiency = ess / Double(s)
+        var failed: [String] = []
+        if !(efficiency >= settings.lowEfficiencyThreshold) {
+            failed.append(String(format: "ESS/S = %.3g < %.3g", efficiency, settings.lowEfficiencyThreshold))
+        }
+        if !(ess >= settings.minimumEffectiveSampleSize) {
+            failed.append(String(format: "ESS = %.1f < %.3g", ess, settings.minimumEffectiveSampleSize))
+        }
+        guard !failed.isEmpty else { return nil }
+        return String(format: "low_importance_efficiency: %@ (ESS %.1f of %d samples)",
+                      failed.joined(separator: " and "), ess, s)
     }
 
     /// Importance weights of S samples: the S simulations run on ``InferenceSettings/threads`` threads; each

@@ -1,4 +1,5 @@
 import Foundation
+import NPERegistry
 
 /// Where a run stands, for a progress display.
 public struct InferenceProgress: Sendable {
@@ -62,6 +63,10 @@ public enum InferenceRun {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let output = output.standardizedFileURL
+        // One run per output: a second run on the same --out is refused while the first is alive (it would
+        // otherwise mix or delete the first run's shards), with a message naming the live run.
+        let lock = try lockOutput(output)
+        defer { lock.release(removingFile: true) }
         let identity = PosteriorRunIdentity(job: job)
         let store = PosteriorShardStore(output: output, identity: identity)
         let total = job.catalogue.targetCount
@@ -103,6 +108,23 @@ public enum InferenceRun {
         }
         try PosteriorFileWriter.assemble(job: job, store: store, shards: try store.finishedRanges(), output: output)
         return try finish(job: job, output: output, store: store, resumed: resumed, sampled: sampled, seconds: elapsed())
+    }
+
+    /// The lock file of an output `OUT`: `.OUT.lock` beside it.
+    public static func lockURL(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).lock")
+    }
+
+    /// Takes ``lockURL(of:)`` or throws ``RunLockError/held(path:holder:advice:)`` naming the live run.
+    static func lockOutput(_ output: URL) throws -> RunLock {
+        let command = (["npe-infer"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        do {
+            return try RunLock.acquire(
+                at: lockURL(of: output).path, purpose: command,
+                advice: "another npe-infer run is writing \(output.lastPathComponent); wait for it to finish, or choose another --out")
+        } catch let error as RegistryError {
+            throw InferenceError.output(path: output.path, reason: "cannot lock: \(error)")
+        }
     }
 
     /// Writes the CSV from the published file, removes the shards and sums up.

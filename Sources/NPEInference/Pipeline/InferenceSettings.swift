@@ -9,6 +9,12 @@ public struct InferenceSettings: Sendable, Equatable {
     /// well-trained models on real events; a value below 1% marks a target the model does not describe.
     public static let defaultLowEfficiencyThreshold = 0.01
 
+    /// The default minimum effective sample size, 10: below it a weighted mean's Monte Carlo error exceeds about
+    /// a third of the posterior standard deviation (1/√ESS > 0.32), whatever S is. The efficiency rule alone
+    /// cannot fire for small S (ESS ≥ 1 always, so ESS/S ≥ 1/S, which is ≥ 1% for every S ≤ 100); the ESS rule
+    /// covers that range, and the efficiency rule the large-S one (at S = 10,000, 1% is 100 effective samples).
+    public static let defaultMinimumEffectiveSampleSize = 10.0
+
     /// S, samples per target.
     public var samplesPerTarget: Int
     /// The run seed; target t draws from the stream keyed on (seed, t).
@@ -21,6 +27,9 @@ public struct InferenceSettings: Sendable, Equatable {
     public var threads: Int
     /// Flag ``TargetHealth/lowImportanceEfficiency`` below this ESS/S.
     public var lowEfficiencyThreshold: Double
+    /// Also flag ``TargetHealth/lowImportanceEfficiency`` below this ESS (see
+    /// ``defaultMinimumEffectiveSampleSize``): a target is flagged when either rule fails.
+    public var minimumEffectiveSampleSize: Double
     /// Flag ``TargetHealth/outOfTrainingRange`` above this per-bin |z|.
     public var zThreshold: Double
     /// N, posterior draws simulated per target for the posterior predictive check (``PosteriorPredictiveCheck``);
@@ -34,9 +43,11 @@ public struct InferenceSettings: Sendable, Equatable {
     public init(samplesPerTarget: Int, seed: UInt64 = 0, importanceSampling: Bool = false, batchTargets: Int = 64,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 lowEfficiencyThreshold: Double = defaultLowEfficiencyThreshold,
+                minimumEffectiveSampleSize: Double = defaultMinimumEffectiveSampleSize,
                 zThreshold: Double = TargetScreening.defaultZThreshold, predictiveDraws: Int = 0,
                 predictiveReplicates: Int = PosteriorPredictiveCheck.defaultReplicates,
                 misfitThreshold: Double = PosteriorPredictiveCheck.defaultMisfitThreshold) {
+        self.minimumEffectiveSampleSize = minimumEffectiveSampleSize
         self.samplesPerTarget = samplesPerTarget
         self.seed = seed
         self.importanceSampling = importanceSampling
@@ -73,6 +84,9 @@ public struct InferenceSettings: Sendable, Equatable {
         }
         guard misfitThreshold >= 0 && misfitThreshold < 1 else {
             throw InferenceError.invalidSetting(name: "misfit-p-value", reason: "must lie in [0, 1), got \(misfitThreshold)")
+        }
+        guard minimumEffectiveSampleSize >= 0, minimumEffectiveSampleSize.isFinite else {
+            throw InferenceError.invalidSetting(name: "min-ess", reason: "must be a finite number ≥ 0, got \(minimumEffectiveSampleSize)")
         }
     }
 }

@@ -17,6 +17,7 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
     public var seed: UInt64
     public var importanceSampling: Bool
     public var lowEfficiencyThreshold: Double
+    public var minimumEffectiveSampleSize: Double
     public var zThreshold: Double
     public var predictiveDraws: Int
     public var predictiveReplicates: Int
@@ -32,6 +33,7 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
         seed = job.settings.seed
         importanceSampling = job.settings.importanceSampling
         lowEfficiencyThreshold = job.settings.lowEfficiencyThreshold
+        minimumEffectiveSampleSize = job.settings.minimumEffectiveSampleSize
         zThreshold = job.settings.zThreshold
         predictiveDraws = job.settings.predictiveDraws
         predictiveReplicates = job.settings.predictiveReplicates

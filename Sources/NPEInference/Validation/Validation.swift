@@ -14,6 +14,25 @@ import NPESupport
 /// 4. ``CalibrationMetrics``; then, on the first ``ValidationOptions/referenceRows`` rows, the ADC2023 score (and
 ///    optionally C2ST) against importance-weighted samples (``ReferenceScoring``), when a simulator is given.
 public enum Validation {
+    /// The dataset file a `--dataset` argument names: `DIR/dataset.h5` for a directory (as `npe-train` accepts),
+    /// else the path itself.
+    ///
+    /// - Throws: ``ValidationRunError/invalidOption(name:reason:)`` for a directory without `dataset.h5` or a
+    ///   missing path, so the user never sees HDF5's raw error stack for a path that is not a file.
+    public static func datasetFile(_ url: URL) throws -> URL {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ValidationRunError.invalidOption(name: "dataset", reason: "\(url.path) does not exist")
+        }
+        guard isDirectory.boolValue else { return url }
+        let file = url.appendingPathComponent("dataset.h5")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw ValidationRunError.invalidOption(
+                name: "dataset", reason: "\(url.path) is a directory without dataset.h5 (pass a dataset file or a dataset directory)")
+        }
+        return file
+    }
+
     public static func run(model: ValidationModel, dataset url: URL, simulator: (any Simulator)?,
                            options: ValidationOptions) throws -> ValidationReport {
         let start = Date()
@@ -25,9 +44,13 @@ public enum Validation {
         if model.takesNoiseLevel && model.noise == nil {
             throw ValidationRunError.invalidOption(name: "model", reason: "the network takes σ as input but declares no training noise")
         }
+        let url = try datasetFile(url)
         let reader = try TrainingDatasetReader(contentsOf: url)
         defer { try? reader.close() }
         try checkCompatibility(model: model, metadata: reader.metadata, file: url.path)
+        // The record reports this digest as the test set's identity, so it must be the rows' digest (as npe-train
+        // checks before training): last of the checks, since it reads the whole file.
+        try reader.verifyContentDigest()
 
         // Usable rows, in file order.
         let d = model.parameterNames.count, m = model.wavelengths.count, a = model.contextNames.count

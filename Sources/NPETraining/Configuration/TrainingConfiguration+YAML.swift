@@ -187,10 +187,14 @@ private final class ConfigurationYAMLReader {
     /// Calls `body(key, value, dotted path)` for each entry of a mapping, rejecting keys outside `known`.
     func entries(_ node: Node, _ at: String, known: [String], _ body: (String, Node, String) throws -> Void) throws {
         guard let mapping = node.mapping else { throw fail(at, node, .notAMapping) }
+        var seen: [String: Int?] = [:]
         for (keyNode, value) in mapping {
             let key = keyNode.scalar?.string ?? ""
             let path = at.isEmpty ? key : "\(at).\(key)"
             guard known.contains(key) else { throw fail(path, keyNode, .unknownKey(known: known)) }
+            // YAML parsers keep the last of two equal keys; a config that says two things is refused instead.
+            if let first = seen[key] { throw fail(path, keyNode, .duplicateKey(firstLine: first)) }
+            seen[key] = keyNode.mark?.line
             lines[path] = keyNode.mark?.line
             try body(key, value, path)
         }

@@ -21,6 +21,8 @@ public struct TrainingConfigurationError: Error, Equatable, Sendable, CustomStri
         case invalidValue(String, expected: String)
         /// Values that are each valid but do not fit together (e.g. a noise-level input without noise).
         case inconsistent(String)
+        /// The key appears twice in one mapping (`firstLine`: where it first appeared).
+        case duplicateKey(firstLine: Int?)
 
         public var description: String {
             switch self {
@@ -32,6 +34,8 @@ public struct TrainingConfigurationError: Error, Equatable, Sendable, CustomStri
             case let .unknownKey(known): return "unknown key (known here: \(known.joined(separator: ", ")))"
             case let .invalidValue(value, expected): return "'\(value)' is invalid: expected \(expected)"
             case let .inconsistent(why): return why
+            case let .duplicateKey(firstLine):
+                return "appears twice (first\(firstLine.map { " on line \($0)" } ?? "")); keep one"
             }
         }
     }

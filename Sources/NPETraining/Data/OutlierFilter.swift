@@ -11,7 +11,8 @@ import Foundation
 /// are dropped, each with some bin deeper than about 0.49, while a planet's disc alone casts at most 0.31 there
 /// (the largest depth kept is 0.57). The rejected fraction is reported.
 public struct OutlierFilter: Codable, Equatable, Sendable {
-    /// Per-bin acceptance interval (M entries each); ±∞ for a bin with no spread.
+    /// Per-bin acceptance interval (M entries each); ±∞ for a bin with no spread (a constant bin), written as
+    /// JSON `null` (JSON has no infinity; see ``encode(to:)``).
     public var lower: [Float]
     public var upper: [Float]
     public var limit: Float
@@ -34,7 +35,7 @@ public struct OutlierFilter: Codable, Equatable, Sendable {
             for r in 0..<count { column[r] = x[r * m + j] }
             column.sort()
             let median = Self.quantile(column, 0.5)
-            let scale = (Self.quantile(column, 0.75) - Self.quantile(column, 0.25)) / 1.349
+            let scale = Self.robustScale(sortedColumn: column, median: median)
             if scale > 0 && scale.isFinite {
                 lower.append(median - limit * scale)
                 upper.append(median + limit * scale)
@@ -55,6 +56,19 @@ public struct OutlierFilter: Codable, Equatable, Sendable {
         return true
     }
 
+    /// The robust standard deviation of one bin: IQR / 1.349; when more than half the values tie (IQR = 0: a bin
+    /// that is mostly zero, as in the sbibm `sir` task), the mean absolute deviation from the median times
+    /// √(π/2) ≈ 1.2533 (also σ for Gaussian data), so the bin still gets a finite interval around its bulk; 0 for a
+    /// constant bin, which the caller leaves unbounded.
+    static func robustScale(sortedColumn column: [Float], median: Float) -> Float {
+        let iqr = (quantile(column, 0.75) - quantile(column, 0.25)) / 1.349
+        if iqr > 0 && iqr.isFinite { return iqr }
+        guard !column.isEmpty else { return 0 }
+        var total = 0.0
+        for value in column { total += Double(abs(value - median)) }
+        return Float(total / Double(column.count) * 1.2533141373155)
+    }
+
     /// Linear interpolation between order statistics of sorted values.
     static func quantile(_ sorted: [Float], _ p: Double) -> Float {
         guard !sorted.isEmpty else { return 0 }
@@ -72,5 +86,24 @@ extension OutlierFilter {
         guard rejectedFraction > 0 else { return "" }
         return String(format: "\noutlier filter: %.2f%% of the sampled training rows have x beyond %g robust σ and are skipped",
                       100 * rejectedFraction, limit ?? 0)
+    }
+
+    private enum CodingKeys: String, CodingKey { case lower, upper, limit }
+
+    /// Writes an unbounded side (±∞, a constant bin) as `null`: JSON has no infinity, and the model card and the
+    /// checkpoint's run identity are JSON, so a constant x column must not stop publication.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(lower.map { $0.isFinite ? $0 : nil }, forKey: .lower)
+        try container.encode(upper.map { $0.isFinite ? $0 : nil }, forKey: .upper)
+        try container.encode(limit, forKey: .limit)
+    }
+
+    /// Reads `null` back as the unbounded side: −∞ for `lower`, +∞ for `upper`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lower = try container.decode([Float?].self, forKey: .lower).map { $0 ?? -.infinity }
+        upper = try container.decode([Float?].self, forKey: .upper).map { $0 ?? .infinity }
+        limit = try container.decode(Float.self, forKey: .limit)
     }
 }

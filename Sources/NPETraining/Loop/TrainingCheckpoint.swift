@@ -11,7 +11,8 @@ import NPESafetensors
 /// else is needed for a resumed run to equal an uninterrupted one.
 ///
 /// On disk: one safetensors file (weights as `model.*`, best weights as `best.*`, optimizer state as
-/// `optimizer.*`) whose `__metadata__["checkpoint"]` holds ``State`` as JSON. It is replaced atomically (temporary
+/// `optimizer.*`) whose `__metadata__["checkpoint"]` holds ``State`` as JSON, sealed with a SHA-256 of its content
+/// (``SealedSafetensors``) that ``read(from:)`` verifies, so a damaged checkpoint is refused instead of resumed. It is replaced atomically (temporary
 /// file, fsync, rename), so a crash leaves the previous checkpoint or the new one, never a torn file.
 public struct TrainingCheckpoint {
     public struct State: Codable, Equatable, Sendable {
@@ -55,16 +56,20 @@ public struct TrainingCheckpoint {
             }
         }
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        let data = try Safetensors.encode(NamedTensors(tensors: tensors, metadata: ["checkpoint": json]))
+        let data = try SealedSafetensors.encode(NamedTensors(tensors: tensors, metadata: ["checkpoint": json]))
         try CheckpointFile.write(data, to: url)
     }
 
     public static func read(from url: URL) throws -> TrainingCheckpoint {
         let named: NamedTensors
         do {
-            named = try Safetensors.decode(try Data(contentsOf: url))
+            named = try SealedSafetensors.decode(try Data(contentsOf: url))
         } catch {
-            throw TrainingError.checkpoint(path: url.path, reason: "unreadable checkpoint (\(error))")
+            // A damaged checkpoint must never resume: it would publish weights no uninterrupted run gives.
+            throw TrainingError.checkpoint(
+                path: url.path,
+                reason: "unusable checkpoint (\(error)); it cannot be resumed. Delete it and rerun without --resume "
+                    + "to train from the start")
         }
         guard let json = named.metadata["checkpoint"],
               let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)) else {

@@ -16,7 +16,9 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
                 + "intact. Try a lower learning rate, gradient clipping, or check the dataset for extreme values."
         case let .checkpointMismatch(path, reason): return "\(path): checkpoint is from another run: \(reason)"
         case let .checkpoint(path, reason): return "\(path): \(reason)"
-        case let .emptySplit(what): return "no rows in the \(what) split; check the dataset and validation fraction"
+        case let .emptySplit(what):
+            return "no complete batch in the \(what) split (it has fewer usable rows than batch_size); lower batch_size "
+                + "or validation_fraction, or add rows"
         }
     }
 }

@@ -80,6 +80,7 @@ extension TrainingSession {
         let id = try PosteriorModel.publish(outcome.estimator, name: request.modelName,
                                             to: ModelRegistry(root: request.registry), card: card, files: files)
         for url in [request.checkpointURL, request.metricsURL] { try? FileManager.default.removeItem(at: url) }
+        checkpointLock?.release(removingFile: true)
         rmdir(request.checkpointDirectory.path)  // removes the directory only if nothing else is in it
         return id
     }

@@ -34,6 +34,10 @@ public final class TrainingSession: @unchecked Sendable {
     /// Where the training set lives, its digest and simulator (for the model card).
     public let lineage: DatasetLineage
 
+    /// The root worker's ownership of the checkpoint directory (nil on other workers), held until ``publish(_:workers:)``
+    /// or until the session is released.
+    let checkpointLock: RunLock?
+
     /// Rows the standardisation is fitted on (the first training rows; plenty for means and spreads).
     public static let standardizationRows = 50_000
 
@@ -41,6 +45,10 @@ public final class TrainingSession: @unchecked Sendable {
     public init(request: TrainingRequest, isRoot: Bool = true) throws {
         self.request = request
         let file = request.datasetFile
+        // Own the checkpoint directory before looking at it; give it back if any check below fails.
+        let ownership = isRoot ? try request.lockCheckpointDirectory() : nil
+        var started = false
+        defer { if !started { ownership?.abandon() } }
         let reader = try request.openDataset(checkingOutputs: isRoot)
         defer { try? reader.close() }
         metadata = reader.metadata
@@ -68,8 +76,17 @@ public final class TrainingSession: @unchecked Sendable {
         (standardization, rowFilter, rejectedFraction) = (fit.standardization, fit.filter, fit.rejectedFraction)
         expectedTrainingRows = Int((Double(reader.rowCount) * (1 - configuration.training.validationFraction)
             * fit.usableFraction).rounded())
+        // The stream serves whole batches only: say so before training, not as an empty split after it.
+        if configuration.training.batchSize > expectedTrainingRows {
+            throw TrainingSetupError.datasetUnusable(
+                path: file.path,
+                reason: "batch_size \(configuration.training.batchSize) is larger than the training split (about "
+                    + "\(expectedTrainingRows) usable rows of \(reader.rowCount)); lower batch_size or validation_fraction, or add rows")
+        }
         // Last, since it reads the whole file: every cheap check has passed by now.
         if isRoot { try reader.verifyContentDigest() }
+        checkpointLock = ownership?.lock
+        started = true
     }
 
     /// The dataset's prior, checked against its columns (``TrainingSetupError/datasetUnusable(path:reason:)``).

@@ -12,6 +12,8 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
     case checkpointExists(path: String)
     /// `--resume` was given but there is no checkpoint.
     case nothingToResume(path: String)
+    /// The checkpoint directory cannot be created or used.
+    case checkpointUnusable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
         case let .checkpointExists(path):
             return "\(path): a checkpoint of an earlier run exists; pass --resume to continue it, or delete it to start over"
         case let .nothingToResume(path): return "\(path): --resume was given, but there is no checkpoint to resume"
+        case let .checkpointUnusable(path, reason): return "\(path): cannot use as the checkpoint directory (\(reason))"
         }
     }
 }
