@@ -6,7 +6,8 @@ import NPESimulators
 ///
 ///   log p(x | θ, c) = Σ_b [−½ ((x_b − f_b(θ, c))/σ_b)² − log σ_b − ½ log 2π],
 ///
-/// where f is the simulator run on θ and the target's context c, each simulator input taken by name from θ, from
+/// summed over the observed bins: a bin whose x is NaN was not observed and is left out (its σ is not read), so
+/// the weights target p(θ | x_obs) and the evidence is p(x_obs). f is the simulator run on θ and the target's context c, each simulator input taken by name from θ, from
 /// the context, or from a fixed prior value (so prior order never silently changes the physics).
 ///
 /// A θ the simulator refuses (an input out of its domain) or whose spectrum is not finite has likelihood 0
@@ -54,7 +55,8 @@ public struct SimulatorLikelihood: @unchecked Sendable {
     /// log p(θ) over the D inferred parameters; −∞ outside the prior's support.
     public func logPrior(theta: [Double]) -> Double { prior.logDensity(theta: theta) }
 
-    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0, checked by the caller).
+    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0 at observed bins, checked
+    /// by the caller); bins with NaN x are missing and left out.
     public func logLikelihood(theta: [Double], context: [Double], x: [Double], sigma: [Double]) -> Double {
         var inputs = [Double](repeating: 0, count: sources.count)
         for (k, source) in sources.enumerated() {
@@ -73,6 +75,9 @@ public struct SimulatorLikelihood: @unchecked Sendable {
             return -.infinity
         }
         guard spectrum.allSatisfy(\.isFinite) else { return -.infinity }
-        return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma)
+        let observed = x.indices.filter { !x[$0].isNaN }
+        if observed.count == x.count { return NoiseModel.logLikelihood(observed: x, simulated: spectrum, sigma: sigma) }
+        return NoiseModel.logLikelihood(observed: observed.map { x[$0] }, simulated: observed.map { spectrum[$0] },
+                                        sigma: observed.map { sigma[$0] })
     }
 }
