@@ -36,6 +36,12 @@ final class TrainingProgress {
             batch \(c.training.batchSize), learning rate \(c.training.learningRate), up to \(c.training.epochs) epochs, \
             \(workers) worker\(workers == 1 ? "" : "s")\(session.request.resume ? ", resuming" : "")
             """)
+        if let mask = session.mask {
+            let segments = mask.segments.map { "\($0.name) \($0.first == $0.last ? "\($0.first)" : "\($0.first)–\($0.last)")" }
+            bar.message(String(format: "masks: %.2g of rows each epoch; ", mask.probability)
+                + (segments.isEmpty ? "no segments" : "segments \(segments.joined(separator: ", ")) dropped with p \(mask.segmentProbability)")
+                + "; single bins at a rate up to \(mask.randomBinRate)")
+        }
         if session.rejectedFraction > 0 {
             bar.message(String(format: "outlier filter: %.2f%% of the sampled training rows have x beyond %g robust σ and are skipped",
                                100 * session.rejectedFraction, c.training.outlierLimit ?? 0))
