@@ -85,7 +85,14 @@ final class FlowTrainingRun: ModelTrainingRun {
             batch \(c.training.batchSize), learning rate \(c.training.learningRate), up to \(c.training.epochs) epochs, \
             \(workers) worker\(workers == 1 ? "" : "s")\(session.request.resume ? ", resuming" : "")
             """
-        return text + OutlierFilter.announcement(rejectedFraction: session.rejectedFraction, limit: c.training.outlierLimit)
+        var masks = ""
+        if let mask = session.mask {
+            let segments = mask.segments.map { "\($0.name) \($0.first == $0.last ? "\($0.first)" : "\($0.first)–\($0.last)")" }
+            masks = String(format: "\nmasks: %.2g of rows each epoch; ", mask.probability)
+                + (segments.isEmpty ? "no segments" : "segments \(segments.joined(separator: ", ")) dropped with p \(mask.segmentProbability)")
+                + "; single bins at a rate up to \(mask.randomBinRate)"
+        }
+        return text + masks + OutlierFilter.announcement(rejectedFraction: session.rejectedFraction, limit: c.training.outlierLimit)
     }
 
     func train(communicator: Communicator, shouldStop: @escaping () -> Bool, events: TrainingEvents) throws -> TrainingSession.WorkerOutcome {

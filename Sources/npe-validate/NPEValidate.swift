@@ -45,6 +45,10 @@ struct NPEValidate: ParsableCommand {
     @Flag(help: "Also run C2ST on the reference rows (trains a small classifier per row).")
     var c2st = false
 
+    @Option(help: ArgumentHelp("Bins left unobserved in every test spectrum, e.g. 42-51 (AIRS-CH1 on the ADC2023 grid) or 0,3-8 (0-based).",
+                               discussion: "Needs a model trained with mask_augmentation."))
+    var missingBins: String?
+
     @Option(help: "Also write the report as JSON here.")
     var out: String?
 
@@ -70,10 +74,11 @@ struct NPEValidate: ParsableCommand {
             // Rebuilt with the dataset's recorded configuration, so a cloudy test set is scored with clouds.
             simulator = try TrainingSimulators.recorded(in: metadata)
         }
+        var options = ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threading.count, referenceRows: referenceRows,
+                                        classifierTest: c2st)
+        if let missingBins { options.missingBins = try ValidationOptions.bins(parsing: missingBins) }
         let report = try Validation.run(
-            model: try ModelKinds.kind(of: loaded).validationModel(for: loaded), dataset: url, simulator: simulator,
-            options: ValidationOptions(samples: samples, rows: rows, seed: seed, workers: threading.count, referenceRows: referenceRows,
-                                       classifierTest: c2st))
+            model: try ModelKinds.kind(of: loaded).validationModel(for: loaded), dataset: url, simulator: simulator, options: options)
         print(report.table())
         if !noRecord {
             let file = try store.appendEvaluation(try report.evaluationRecord(toolVersion: PosteriorModel.toolVersion), to: loaded.id)

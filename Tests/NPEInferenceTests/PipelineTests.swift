@@ -119,7 +119,7 @@ import Testing
         let directory = try makeTemporaryDirectory("flags")
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalogue = try fixture.catalogue(count: 5) { x, sigma in
-            x[1 * 6 + 2] = .nan
+            x[1 * 6 + 2] = .infinity  // (NaN would mark a missing bin: MaskedTargetTests)
             sigma[2 * 6 + 4] = 0
             x[3 * 6 + 0] = 40  // prior-predictive sd of bin 0 is about 1.7: |z| ≈ 23
         }
@@ -127,7 +127,7 @@ import Testing
         let run = try InferenceRun.run(try fixture.job(catalogue, settings: settings), output: directory.appendingPathComponent("p.h5"), resume: false)
         let file = try PosteriorFile.read(from: run.output)
         #expect(file.flags[0].isEmpty && file.flags[4].isEmpty)
-        #expect(file.flags[1] == .invalidInput && file.flagReasons[1] == "invalid_input: x[2] is nan")
+        #expect(file.flags[1] == .invalidInput && file.flagReasons[1] == "invalid_input: x[2] is inf")
         #expect(file.flags[2] == .invalidInput && file.flagReasons[2] == "invalid_input: sigma[4] is 0.0 (must be finite and > 0)")
         #expect(file.flags[3].contains(.outOfTrainingRange) && file.flagReasons[3].contains("at bin 0"))
         // Skipped targets hold NaN; the flagged-but-valid one was sampled.

@@ -10,7 +10,7 @@ import Testing
         let directory = try makeTemporaryDirectory("interop")
         defer { try? FileManager.default.removeItem(at: directory) }
         let fixture = PipelineFixture()
-        let catalogue = try fixture.catalogue(count: 3) { x, _ in x[1 * 6] = .nan }
+        let catalogue = try fixture.catalogue(count: 3) { x, _ in x[1 * 6] = .infinity }
         let settings = InferenceSettings(samplesPerTarget: 500, seed: 2, importanceSampling: true, batchTargets: 2, threads: 2)
         let run = try InferenceRun.run(try fixture.job(catalogue, sampler: GaussianPosteriorSampler(problem: fixture.problem, width: 1.3),
                                                        settings: settings),
@@ -48,9 +48,11 @@ import Testing
         #expect(result.status == 0, "\(result.errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(report["flags"] as? [Int] == [0, 1, 0])
-        #expect((report["reasons"] as? [String])?[1] == "invalid_input: x[0] is nan")
+        #expect((report["reasons"] as? [String])?[1] == "invalid_input: x[0] is inf")
         #expect(report["ids"] as? [String] == ["T0", "T1", "T2"])
-        #expect(report["bits"] as? [String: String] == ["0": "invalid_input", "1": "out_of_training_range", "2": "low_importance_efficiency", "3": "model_misfit"])
+        #expect(report["bits"] as? [String: String] == ["0": "invalid_input", "1": "out_of_training_range", "2": "low_importance_efficiency",
+                                                         "3": "model_misfit", "4": "masked_bins_unsupported", "5": "no_observed_bins",
+                                                         "6": "inconsistent_mask"])
         #expect(report["weighting"] as? String == "importance_weighted" && report["skipped_nan"] as? Bool == true)
         // float32 log weights: each weight carries a relative error ≲ 1e-6, so sums and means agree to ~1e-5.
         #expect(try #require(report["norm_error"] as? Double) < 1e-5)

@@ -5,7 +5,7 @@ import NPETensor
 @testable import NPEInference
 
 /// A small finished run to report on: 6 linear-Gaussian targets (D = 2, M = 40) with importance sampling and the
-/// predictive check. Target 1 has a NaN bin (invalid input); targets 4 and 5 carry a feature the model lacks
+/// predictive check. Target 1 has an infinite bin (invalid input); targets 4 and 5 carry a feature the model lacks
 /// (model_misfit). Also a validation report of the same model, for the calibration section.
 struct ReportFixture {
     let problem = LinearGaussianProblem.standard(thetaCount: 2, outputCount: 40)
@@ -41,7 +41,7 @@ struct ReportFixture {
             x += (0..<40).map { b in mu[b] + 0.1 * draws.normalDouble(UInt64(2 + b)) + bump * exp(-0.5 * pow((Double(b) - 20) / 2, 2)) }
             truths += theta
         }
-        x[40] = .nan
+        x[40] = .infinity  // invalid input (NaN would mark a missing bin, which is not this fixture's point)
         return try Catalogue(source: "mock-catalogue.h5", ids: ["HD 209458 b", "WASP-39 b", "K2-18 b", "TOI-270 d", "GJ 1214 b", "WASP-107 b"],
                              wavelengths: (0..<40).map { 0.5 + 0.19 * Double($0) }, x: x, sigma: [Double](repeating: 0.1, count: 6 * 40),
                              contextNames: [], context: nil, thetaNames: problem.inputNames, thetaTrue: truths)

@@ -68,7 +68,7 @@ func imageSources(_ html: String) -> [String] {
         let ids = fixture.ids
         #expect(rowIDs(dom) == ids)
         #expect(dom.contains("6 of 6 targets shown"))  // the script ran
-        #expect(dom.contains("invalid_input: x[0] is nan"))
+        #expect(dom.contains("invalid_input: x[0] is inf"))
         #expect(dom.contains("model_misfit: posterior predictive p = "))
         #expect(dom.contains("Calibration of the model") && dom.contains("calibration/coverage.png"))
 

@@ -1,3 +1,4 @@
+import NPESupport
 import NPEData
 import NPESimulators
 import NPETensor

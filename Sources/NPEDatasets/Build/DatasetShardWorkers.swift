@@ -14,6 +14,8 @@ final class DatasetShardWorkers: @unchecked Sendable {
     // Guarded by `lock`.
     private var queue: ArraySlice<Int>
     private var rowsDone = 0
+    /// Rows simulated so far in each shard still in hand, so progress moves within a shard, not a shard at a time.
+    private var rowsInFlight: [Int: Int] = [:]
     private var rowsFailed = 0
     private var shardsDone = 0
     private var error: Error?
@@ -61,7 +63,7 @@ final class DatasetShardWorkers: @unchecked Sendable {
             thread.start()
         }
         while finished.wait(timeout: .now() + interval) == .timedOut {
-            let (done, failed) = lock.withLock { (rowsDone, rowsFailed) }
+            let (done, failed) = lock.withLock { (rowsDone + rowsInFlight.values.reduce(0, +), rowsFailed) }
             report(done, failed, seconds())
         }
         let (done, failed, failure) = lock.withLock { (rowsDone, rowsFailed, error) }
@@ -85,13 +87,16 @@ final class DatasetShardWorkers: @unchecked Sendable {
         while let index = next(shouldContinue: shouldContinue) {
             let start = DispatchTime.now().uptimeNanoseconds
             do {
-                let block = try generator.generate(rows: plan.rowRange(ofShard: index))
+                let block = try generator.generate(rows: plan.rowRange(ofShard: index)) { [self] done in
+                    lock.withLock { rowsInFlight[index] = done }
+                }
                 let simulated = DispatchTime.now().uptimeNanoseconds
                 try store.writeShard(index, rows: block.rows, metadata: metadata, chunkRows: min(plan.chunkRows, plan.shardRows))
                 let stored = DispatchTime.now().uptimeNanoseconds
                 lock.withLock {
                     simulating += Double(simulated - start) / 1e9
                     storing += Double(stored - simulated) / 1e9
+                    rowsInFlight[index] = nil
                     rowsDone += block.rows.count
                     rowsFailed += block.failureCount
                     shardsDone += 1

@@ -13,13 +13,17 @@ public struct EstimatorArchitecture: Codable, Equatable, Sendable {
     /// Whether the per-bin noise level σ is fed to the network beside x (Gebhard et al. 2025): then one model
     /// serves observations of different signal-to-noise.
     public var noiseLevelInput: Bool
+    /// Whether the network reads a per-bin observed/missing mask (see ``NeuralPosteriorEstimator``, "Masked
+    /// bins"): then a target may leave bins unobserved. False for models trained on complete spectra, and for
+    /// cards written before masks existed (the key is absent there).
+    public var maskInput: Bool
     public var embedding: EmbeddingArchitecture
     /// The flow; its `featureCount` must be D and its `contextCount` the embedding's output width.
     public var flow: FlowArchitecture
 
     /// An architecture whose flow sizes are filled in from the supports and the embedding.
     public init(thetaSupports: [SupportBijection], xCount: Int, contextTransforms: [ContextTransform] = [],
-                noiseLevelInput: Bool = false,
+                noiseLevelInput: Bool = false, maskInput: Bool = false,
                 embedding: EmbeddingArchitecture = EmbeddingArchitecture(kind: .mlp, hiddenWidths: [64], outputCount: 32),
                 flowKind: FlowArchitecture.Kind = .nsf, transforms: Int = 5, hiddenWidths: [Int] = [50, 50],
                 activation: Activation = .relu, bins: Int = 10, tailBound: Float = 5) {
@@ -27,10 +31,11 @@ public struct EstimatorArchitecture: Codable, Equatable, Sendable {
         self.xCount = xCount
         self.contextTransforms = contextTransforms
         self.noiseLevelInput = noiseLevelInput
+        self.maskInput = maskInput
         self.embedding = embedding
         flow = FlowArchitecture(
             kind: flowKind, featureCount: thetaSupports.count,
-            contextCount: embedding.contextCount(inputCount: xCount, inputChannels: noiseLevelInput ? 2 : 1)
+            contextCount: embedding.contextCount(inputCount: xCount, inputChannels: Self.channels(noiseLevelInput, maskInput))
                 + contextTransforms.count,
             transforms: transforms, hiddenWidths: hiddenWidths, activation: activation, bins: bins, tailBound: tailBound)
     }
@@ -39,8 +44,26 @@ public struct EstimatorArchitecture: Codable, Equatable, Sendable {
     public var thetaCount: Int { thetaSupports.count }
     /// A, the number of auxiliary context inputs.
     public var contextCount: Int { contextTransforms.count }
-    /// Channels per observed bin: x, and σ when it is an input.
-    public var inputChannels: Int { noiseLevelInput ? 2 : 1 }
+    /// Channels per bin: x, then σ when it is an input, then the mask when it is one.
+    public var inputChannels: Int { Self.channels(noiseLevelInput, maskInput) }
+
+    static func channels(_ noiseLevelInput: Bool, _ maskInput: Bool) -> Int { 1 + (noiseLevelInput ? 1 : 0) + (maskInput ? 1 : 0) }
+
+    enum CodingKeys: String, CodingKey {
+        case thetaSupports, xCount, contextTransforms, noiseLevelInput, maskInput, embedding, flow
+    }
+
+    /// Decodes a saved architecture; `maskInput` is optional (false), so cards from before masks still load.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        thetaSupports = try container.decode([SupportBijection].self, forKey: .thetaSupports)
+        xCount = try container.decode(Int.self, forKey: .xCount)
+        contextTransforms = try container.decode([ContextTransform].self, forKey: .contextTransforms)
+        noiseLevelInput = try container.decode(Bool.self, forKey: .noiseLevelInput)
+        maskInput = try container.decodeIfPresent(Bool.self, forKey: .maskInput) ?? false
+        embedding = try container.decode(EmbeddingArchitecture.self, forKey: .embedding)
+        flow = try container.decode(FlowArchitecture.self, forKey: .flow)
+    }
 
     /// Checks the parts agree.
     public func validate() throws {

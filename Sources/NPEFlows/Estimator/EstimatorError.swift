@@ -18,6 +18,11 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case invalidContext(row: Int, column: Int, value: Float)
     /// An observation so far outside the training data that the network overflows Float on it (row `row`).
     case inputOverflow(row: Int)
+    /// A bin marked missing for an estimator trained without masks (it has no mask input, so it cannot ignore the
+    /// bin and would have to impute it).
+    case maskUnsupported(row: Int, column: Int)
+    /// An observed-mask entry other than 0 (missing) or 1 (observed).
+    case invalidMask(row: Int, column: Int, value: Float)
     /// An architecture that does not describe a buildable network.
     case invalidArchitecture(String)
     /// A saved dictionary that lacks a standardisation tensor or has one of the wrong size.
@@ -41,6 +46,10 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
             return "context: row \(row), column \(column) = \(value) is outside its transform's domain (log needs > 0)"
         case let .inputOverflow(row):
             return "x: row \(row) lies so far outside the training data that the network overflows on it"
+        case let .maskUnsupported(row, column):
+            return "observed: row \(row), bin \(column) is missing, but this estimator was trained without masks (no mask input)"
+        case let .invalidMask(row, column, value):
+            return "observed: row \(row), bin \(column) is \(value); must be 1 (observed) or 0 (missing)"
         case let .invalidArchitecture(why): return "invalid estimator architecture: \(why)"
         case let .invalidStandardization(why): return "invalid standardization: \(why)"
         }

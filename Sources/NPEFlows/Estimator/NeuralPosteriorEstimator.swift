@@ -21,6 +21,17 @@ import NPESupport
 /// samples never leave the support); in ``loss(theta:x:sigma:)`` it is an error, because training data must
 /// come from the prior.
 ///
+/// Masked bins (``EstimatorArchitecture/maskInput``): an estimator trained with mask augmentation reads a third
+/// kind of input, `observed` `[n, M]` (1 = observed, 0 = missing). Its network input per bin is
+/// (x̃ · o, [σ̃ · o,] o): a missing bin is set to 0 after standardisation (the training mean, so it carries no
+/// value) and the mask channel says it is missing, so the network can tell "missing" from "at the mean". Values
+/// of x and σ at missing bins are ignored and may be NaN. When training masks are drawn independently of θ and x
+/// (missing completely at random), the loss is minimised by q(θ | x_obs, o) = p(θ | x_obs): the posterior given
+/// only the observed bins, for every mask the augmentation can draw (Wang, Hasenauer & Schälte 2024, "Missing
+/// data in amortized simulation-based neural posterior estimation", PLOS Comput. Biol.). `observed` nil means
+/// every bin is observed. An estimator without a mask input refuses a mask with a missing bin
+/// (``EstimatorError/maskUnsupported(row:column:)``) rather than imputing silently.
+///
 /// Saved state: ``tensorDictionary()`` (weights `embedding.*`, `flow.*` and `standardization.*`) plus the
 /// Codable ``architecture``; ``init(architecture:tensors:)`` rebuilds the estimator from the two.
 public final class NeuralPosteriorEstimator: Module {
@@ -75,20 +86,24 @@ public final class NeuralPosteriorEstimator: Module {
 
     /// −mean log q(θ | x) over the batch, recorded for backpropagation. θ `[n, D]`, x and σ `[n, M]`, context
     /// `[n, A]` (required exactly when the architecture has context inputs).
-    public func loss(theta: Tensor, x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Variable {
-        try -recordedLogProbability(of: theta, given: x, sigma: sigma, context: context).mean()
+    public func loss(theta: Tensor, x: Tensor, sigma: Tensor? = nil, observed: Tensor? = nil, context: Tensor? = nil) throws -> Variable {
+        try -recordedLogProbability(of: theta, given: x, sigma: sigma, observed: observed, context: context).mean()
     }
 
-    /// log q(θ | x) `[n]`, recorded for backpropagation: the per-row terms of ``loss(theta:x:sigma:context:)``, for
-    /// objectives that weigh rows or evaluate q at other rows' θ (atomic APT). θ must lie inside its support.
-    public func recordedLogProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Variable {
+    /// log q(θ | x) `[n]`, recorded for backpropagation: the per-row terms of
+    /// ``loss(theta:x:sigma:observed:context:)``, for objectives that weigh rows or evaluate q at other rows' θ
+    /// (atomic APT). θ must lie inside its support.
+    public func recordedLogProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil, observed: Tensor? = nil,
+                                       context: Tensor? = nil) throws -> Variable {
         let (u, logDerivative) = try Self.unconstrained(theta, supports: architecture.thetaSupports, argument: "theta")
-        return try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma, context: context)
+        return try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: x, sigma: sigma,
+                                          observed: observed, context: context)
     }
 
-    /// log q(θ | x) `[n]`, gradient-free. x (and σ, context) have n rows, or one row shared by every θ. Rows with θ
-    /// outside the support get −∞.
-    public func logProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil, context: Tensor? = nil) throws -> Tensor {
+    /// log q(θ | x) `[n]`, gradient-free. x (and σ, the observed mask, context) have n rows, or one row shared by
+    /// every θ. Rows with θ outside the support get −∞.
+    public func logProbability(of theta: Tensor, given x: Tensor, sigma: Tensor? = nil, observed: Tensor? = nil,
+                               context: Tensor? = nil) throws -> Tensor {
         try Self.checkMatrix(theta, width: architecture.thetaCount, argument: "theta")
         let n = theta.shape[0], d = architecture.thetaCount
         let inside = (0..<n).map { r in (0..<d).allSatisfy { architecture.thetaSupports[$0].contains(Double(theta[r, $0])) } }
@@ -97,25 +112,27 @@ public final class NeuralPosteriorEstimator: Module {
         for r in 0..<n where !inside[r] {
             for j in 0..<d { valid[r, j] = architecture.thetaSupports[j].floatInverse(0).theta }
         }
-        var xs = x, ss = sigma, cs = context
+        var xs = x, ss = sigma, os = observed, cs = context
         if x.rank == 2, x.shape[0] == 1, n != 1 {
             let shared = Array(repeating: 0, count: n)
             xs = try x.gatherRows(shared)
             ss = try sigma.map { try $0.gatherRows(shared) }
+            os = try observed.map { try $0.rank == 2 && $0.shape[0] == 1 ? $0.gatherRows(shared) : $0 }
             cs = try context.map { try $0.rank == 2 && $0.shape[0] == 1 ? $0.gatherRows(shared) : $0 }
         }
         let (u, logDerivative) = try Self.unconstrained(valid, supports: architecture.thetaSupports, argument: "theta")
         var result = try withoutGradient {
-            try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: xs, sigma: ss, context: cs).value
+            try recordedLogProbability(unconstrained: u, logDerivative: logDerivative, x: xs, sigma: ss, observed: os, context: cs).value
         }
         for r in 0..<n where !inside[r] { result[scalarAt: r] = -.infinity }
         return result
     }
 
-    func recordedLogProbability(unconstrained u: Tensor, logDerivative: [Float], x: Tensor, sigma: Tensor?, context auxiliary: Tensor?) throws -> Variable {
+    func recordedLogProbability(unconstrained u: Tensor, logDerivative: [Float], x: Tensor, sigma: Tensor?, observed: Tensor?,
+                                context auxiliary: Tensor?) throws -> Variable {
         let n = u.shape[0], d = architecture.thetaCount
         guard x.rank == 2, x.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "x", expected: n, got: x.shape.first ?? 0) }
-        let context = try flowContext(x: x, sigma: sigma, context: auxiliary)
+        let context = try flowContext(x: x, sigma: sigma, observed: observed, context: auxiliary)
         var standardized = u
         var constant = [Float](repeating: 0, count: n)
         let logScale = standardization.thetaScale.reduce(Float(0)) { $0 + logf($1) }
@@ -134,13 +151,13 @@ public final class NeuralPosteriorEstimator: Module {
     /// S samples of θ for each of T observations, with their log q, in one call (no gradients recorded).
     /// Samples lie strictly inside θ's support by construction.
     ///
-    /// - Parameters: x and σ `[T, M]`, context `[T, A]`; `workers` threads share the sample grid (see
-    ///   ``ConditionalFlow/sample(given:count:stream:chunkRows:workers:)``).
+    /// - Parameters: x, σ and the observed mask `[T, M]`, context `[T, A]`; `workers` threads share the sample
+    ///   grid (see ``ConditionalFlow/sample(given:count:stream:chunkRows:workers:)``).
     /// - Returns: θ `[T, S, D]` and log q(θ | x) `[T, S]`.
-    public func sample(given x: Tensor, sigma: Tensor? = nil, context auxiliary: Tensor? = nil, count: Int, stream: RandomStream,
-                       workers: Int = 1) throws -> (theta: Tensor, logProbability: Tensor)
+    public func sample(given x: Tensor, sigma: Tensor? = nil, observed: Tensor? = nil, context auxiliary: Tensor? = nil, count: Int,
+                       stream: RandomStream, workers: Int = 1) throws -> (theta: Tensor, logProbability: Tensor)
     {
-        let context = try withoutGradient { try flowContext(x: x, sigma: sigma, context: auxiliary).value }
+        let context = try withoutGradient { try flowContext(x: x, sigma: sigma, observed: observed, context: auxiliary).value }
         var (samples, logq) = try flow.sample(given: context, count: count, stream: stream, workers: workers)
         let d = architecture.thetaCount, rows = logq.count
         let logScale = standardization.thetaScale.reduce(Float(0)) { $0 + logf($1) }
@@ -164,8 +181,8 @@ public final class NeuralPosteriorEstimator: Module {
     // MARK: Input preparation and checks
 
     /// The flow's context `[n, C]`: the embedding of x̃ (and σ̃), followed by the standardised context inputs.
-    func flowContext(x: Tensor, sigma: Tensor?, context: Tensor?) throws -> Variable {
-        let embedded = try embedding(Variable(networkInput(x: x, sigma: sigma)))
+    func flowContext(x: Tensor, sigma: Tensor?, observed: Tensor?, context: Tensor?) throws -> Variable {
+        let embedded = try embedding(Variable(networkInput(x: x, sigma: sigma, observed: observed)))
         // Finite but extreme inputs (a spectrum 1e30 standard deviations from the training data) overflow Float
         // inside the network; a NaN context would then reach the flow's kernels. Refuse the row instead.
         if let index = embedded.value.scalars.firstIndex(where: { !$0.isFinite }) {
@@ -202,25 +219,58 @@ public final class NeuralPosteriorEstimator: Module {
         return mapped
     }
 
-    /// The embedding's input `[n, M·channels]`: x̃ and, with a noise-level input, σ/sₓ interleaved per bin.
-    func networkInput(x: Tensor, sigma: Tensor?) throws -> Tensor {
+    /// The embedding's input `[n, M·channels]`: per bin x̃, then σ/sₓ with a noise-level input, then the mask
+    /// with a mask input; x̃ and σ̃ are 0 at missing bins (whose x and σ are not read, so they may be NaN).
+    func networkInput(x: Tensor, sigma: Tensor?, observed: Tensor?) throws -> Tensor {
         let m = architecture.xCount
-        try Self.checkMatrix(x, width: m, argument: "x")
+        guard x.rank == 2, x.shape[1] == m else { throw EstimatorError.wrongWidth(argument: "x", expected: m, shape: x.shape) }
         guard (sigma != nil) == architecture.noiseLevelInput else { throw EstimatorError.noiseLevelMismatch(expected: architecture.noiseLevelInput) }
         let n = x.shape[0], channels = architecture.inputChannels
+        let mask = try observedMask(observed, rows: n)
         if let sigma {
-            try Self.checkMatrix(sigma, width: m, argument: "sigma")
+            guard sigma.rank == 2, sigma.shape[1] == m else { throw EstimatorError.wrongWidth(argument: "sigma", expected: m, shape: sigma.shape) }
             guard sigma.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "sigma", expected: n, got: sigma.shape[0]) }
-            for r in 0..<n { for c in 0..<m where !(sigma[r, c] > 0) { throw EstimatorError.nonPositiveNoiseLevel(row: r, column: c, value: sigma[r, c]) } }
         }
         var input = Tensor.zeros([n, m * channels])
         for r in 0..<n {
             for c in 0..<m {
+                if let mask {
+                    input[r, c * channels + channels - 1] = mask[r * m + c] ? 1 : 0
+                    if !mask[r * m + c] { continue }
+                }
+                guard x[r, c].isFinite else { throw EstimatorError.nonFinite(argument: "x", row: r, column: c) }
                 input[r, c * channels] = (x[r, c] - standardization.xMean[c]) / standardization.xScale[c]
-                if let sigma { input[r, c * channels + 1] = sigma[r, c] / standardization.xScale[c] }
+                if let sigma {
+                    let value = sigma[r, c]
+                    guard value.isFinite else { throw EstimatorError.nonFinite(argument: "sigma", row: r, column: c) }
+                    guard value > 0 else { throw EstimatorError.nonPositiveNoiseLevel(row: r, column: c, value: value) }
+                    input[r, c * channels + 1] = value / standardization.xScale[c]
+                }
             }
         }
         return input
+    }
+
+    /// The observed mask as n·M flags, nil for a model without a mask input (every bin observed).
+    ///
+    /// - Throws: ``EstimatorError`` for a mask of the wrong shape, an entry other than 0 or 1, or (for a model
+    ///   without a mask input) a missing bin.
+    func observedMask(_ observed: Tensor?, rows n: Int) throws -> [Bool]? {
+        let m = architecture.xCount
+        guard let observed else { return architecture.maskInput ? [Bool](repeating: true, count: n * m) : nil }
+        guard observed.rank == 2, observed.shape[1] == m else {
+            throw EstimatorError.wrongWidth(argument: "observed", expected: m, shape: observed.shape)
+        }
+        guard observed.shape[0] == n else { throw EstimatorError.rowCountMismatch(argument: "observed", expected: n, got: observed.shape[0]) }
+        let values = observed.scalars
+        if let bad = values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw EstimatorError.invalidMask(row: bad / m, column: bad % m, value: values[bad])
+        }
+        if !architecture.maskInput {
+            if let missing = values.firstIndex(of: 0) { throw EstimatorError.maskUnsupported(row: missing / m, column: missing % m) }
+            return nil
+        }
+        return values.map { $0 == 1 }
     }
 
     /// Throws unless `t` is `[n, width]` and finite.

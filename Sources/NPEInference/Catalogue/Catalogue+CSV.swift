@@ -12,9 +12,10 @@ extension Catalogue {
     /// (1-based, with a gap, or with a stray `x_…` name) is an error that lists the columns found, never a silent
     /// drop of a bin.
     ///
-    /// A problem confined to one target does not stop the run: an empty or non-numeric spectrum, σ or context cell
-    /// becomes NaN, which flags that target `invalid_input` (``TargetHealth``), and the others go on; an unreadable
-    /// truth cell is NaN (unknown truth).
+    /// An empty or `nan` spectrum or σ cell is NaN: a bin that was not observed (see ``TargetScreening``). A problem
+    /// confined to one target does not stop the run: spectrum or σ text that is not a number becomes +∞ and a
+    /// non-numeric context cell NaN, both of which flag that target `invalid_input` (``TargetHealth``), and the
+    /// others go on; an unreadable truth cell is NaN (unknown truth).
     public init(csv url: URL, contextNames: [String]) throws {
         let table = try CSVTable(contentsOf: url)
         let source = url.path
@@ -26,13 +27,19 @@ extension Catalogue {
         let contextColumns = try contextNames.map { try table.columnIndex($0) }
         let truthColumns = table.header.enumerated().filter { $0.element.hasPrefix("true_") }
         let idColumn = table.header.firstIndex(of: "id")
+        // A bin cell: empty or `nan` is a missing bin; other text is invalid (+∞ flags the target, never a gap).
+        func bin(_ row: (line: Int, fields: [String]), _ column: Int) -> Double {
+            let text = row.fields[column].trimmingCharacters(in: .whitespaces)
+            if text.isEmpty || text.lowercased() == "nan" { return .nan }
+            return Double(text) ?? .infinity
+        }
         func lenient(_ row: (line: Int, fields: [String]), _ column: Int) -> Double { Double(row.fields[column]) ?? .nan }
         try self.init(
             source: source,
             ids: table.rows.enumerated().map { k, row in idColumn.map { row.fields[$0] } ?? "target_\(k)" },
             wavelengths: nil,
-            x: table.rows.flatMap { row in xColumns.map { lenient(row, $0) } },
-            sigma: sigmaColumns.isEmpty ? nil : table.rows.flatMap { row in sigmaColumns.map { lenient(row, $0) } },
+            x: table.rows.flatMap { row in xColumns.map { bin(row, $0) } },
+            sigma: sigmaColumns.isEmpty ? nil : table.rows.flatMap { row in sigmaColumns.map { bin(row, $0) } },
             contextNames: contextNames,
             context: contextNames.isEmpty ? nil : table.rows.flatMap { row in contextColumns.map { lenient(row, $0) } },
             thetaNames: truthColumns.map { String($0.element.dropFirst(5)) },

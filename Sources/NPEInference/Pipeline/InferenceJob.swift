@@ -68,8 +68,8 @@ public struct InferenceJob {
         let x = Catalogue.row(catalogue.x, t, width: m)
         let sigma = sigma(ofTarget: t)
         let context = catalogue.context.map { Catalogue.row($0, t, width: a) }
-        let (flags, reasons) = screening.screen(x: x, sigma: sigma, context: context)
-        if flags.contains(.invalidInput) {
+        let (flags, reasons) = screening.screen(x: x, sigma: sigma, context: context, acceptsMissingBins: sampler.acceptsMissingBins)
+        if !flags.isDisjoint(with: .notInferred) {
             var skipped = TargetPosterior.skipped(samples: s, parameters: d, importanceSampling: settings.importanceSampling,
                                                   flags: flags, reasons: reasons)
             if settings.predictiveCheck { skipped.predictive = .skipped(draws: settings.predictiveDraws, bins: m) }

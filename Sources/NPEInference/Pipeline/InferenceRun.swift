@@ -93,7 +93,7 @@ public enum InferenceRun {
             completed += batch.count
             flagged += posteriors.filter { !$0.flags.isEmpty }.count
             // Keep only the timings: the samples are on disk now.
-            sampled += posteriors.filter { !$0.flags.contains(.invalidInput) }.map {
+            sampled += posteriors.filter { $0.flags.isDisjoint(with: .notInferred) }.map {
                 var timing = TargetPosterior.skipped(samples: 0, parameters: 0, importanceSampling: false, flags: $0.flags, reasons: [])
                 timing.samplingSeconds = $0.samplingSeconds
                 timing.importanceSeconds = $0.importanceSeconds

@@ -10,10 +10,19 @@ import NPESupport
 public protocol PosteriorSampler {
     /// D parameter names, in the order of the samples' last axis.
     var parameterNames: [String] { get }
+    /// Whether the model infers from partial spectra: then x may hold NaN at missing bins (and σ anything there).
+    /// Otherwise the pipeline never passes a NaN.
+    var acceptsMissingBins: Bool { get }
+
     /// Draws `count` samples θ `[count·D]` (row-major) and their log q(θ | x) `[count]`.
     ///
     /// - Parameters: x and σ have M values; `context` has A values (empty when the model has none). σ is nil
     ///   when the model does not read it.
     func sample(x: [Float], sigma: [Float]?, context: [Float], count: Int, stream: RandomStream, workers: Int) throws
         -> (theta: [Float], logProposal: [Float])
+}
+
+extension PosteriorSampler {
+    /// Models read complete spectra unless they say otherwise.
+    public var acceptsMissingBins: Bool { false }
 }

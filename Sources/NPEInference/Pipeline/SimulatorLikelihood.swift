@@ -6,7 +6,8 @@ import NPESimulators
 ///
 ///   log p(x | θ, c) = Σ_b [−½ ((x_b − f_b(θ, c))/σ_b)² − log σ_b − ½ log 2π],
 ///
-/// where f is the simulator run on θ and the target's context c, each simulator input taken by name from θ, from
+/// summed over the observed bins: a bin whose x is NaN was not observed and is left out (its σ is not read), so
+/// the weights target p(θ | x_obs) and the evidence is p(x_obs). f is the simulator run on θ and the target's context c, each simulator input taken by name from θ, from
 /// the context, or from a fixed prior value (so prior order never silently changes the physics).
 ///
 /// A θ the simulator refuses (an input out of its domain) or whose spectrum is not finite has likelihood 0
@@ -54,7 +55,8 @@ public struct SimulatorLikelihood: @unchecked Sendable {
     /// log p(θ) over the D inferred parameters; −∞ outside the prior's support.
     public func logPrior(theta: [Double]) -> Double { prior.logDensity(theta: theta) }
 
-    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0, checked by the caller).
+    /// log p(x | θ, c) with independent Gaussian noise σ per bin (x, σ: M values; σ > 0 at observed bins, checked
+    /// by the caller); bins with NaN x are missing and left out.
     public func logLikelihood(theta: [Double], context: [Double], x: [Double], sigma: [Double]) -> Double {
         logLikelihoods(thetas: [theta], rows: [0], seed: 0, context: context, x: x, sigma: sigma)[0]
     }
@@ -67,8 +69,14 @@ public struct SimulatorLikelihood: @unchecked Sendable {
     ///   - rows: each row's global index (the sample index), which keys a stochastic simulator's draws.
     /// - Returns: K log-likelihoods; −∞ where the simulation failed or gave a non-finite spectrum.
     public func logLikelihoods(thetas: [[Double]], rows: [Int], seed: UInt64, context: [Double], x: [Double], sigma: [Double]) -> [Double] {
-        spectra(thetas: thetas, rows: rows, seed: seed, context: context).map { spectrum in
-            spectrum.map { NoiseModel.logLikelihood(observed: x, simulated: $0, sigma: sigma) } ?? -.infinity
+        // NaN in x marks a bin that was not observed: the likelihood is that of the observed bins only.
+        let observed = x.indices.filter { !x[$0].isNaN }
+        let complete = observed.count == x.count
+        let xObserved = complete ? x : observed.map { x[$0] }, sigmaObserved = complete ? sigma : observed.map { sigma[$0] }
+        return spectra(thetas: thetas, rows: rows, seed: seed, context: context).map { spectrum in
+            guard let spectrum else { return -.infinity }
+            return NoiseModel.logLikelihood(observed: xObserved, simulated: complete ? spectrum : observed.map { spectrum[$0] },
+                                            sigma: sigmaObserved)
         }
     }
 

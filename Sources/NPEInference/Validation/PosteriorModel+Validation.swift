@@ -11,12 +11,19 @@ extension NeuralPosteriorEstimator: AmortizedPosterior {
     public func sample(x: Tensor, sigma: Tensor?, context: Tensor?, count: Int, stream: RandomStream, workers: Int) throws
         -> (theta: [Float], logProbability: [Float])
     {
-        let draws = try sample(given: x, sigma: sigma, context: context, count: count, stream: stream, workers: workers)
+        let draws = try sample(given: x, sigma: sigma, observed: observedMask(of: x), context: context, count: count, stream: stream,
+                               workers: workers)
         return (draws.theta.scalars, draws.logProbability.scalars)
     }
 
     public func logProbability(of theta: Tensor, x: Tensor, sigma: Tensor?, context: Tensor?) throws -> [Float] {
-        try logProbability(of: theta, given: x, sigma: sigma, context: context).scalars
+        try logProbability(of: theta, given: x, sigma: sigma, observed: observedMask(of: x), context: context).scalars
+    }
+
+    /// For a mask-aware estimator, NaN in x marks a missing bin; other estimators get no mask (and refuse NaN).
+    func observedMask(of x: Tensor) throws -> Tensor? {
+        guard architecture.maskInput else { return nil }
+        return try Tensor(shape: x.shape, scalars: x.scalars.map { $0.isNaN ? 0 : 1 })
     }
 }
 
@@ -54,6 +61,7 @@ extension ValidationModel {
         self.init(
             posterior: model.estimator, prior: model.prior, parameterNames: model.parameterNames, contextNames: model.contextNames,
             wavelengths: model.wavelengths, noise: model.noise, takesNoiseLevel: model.estimator.architecture.noiseLevelInput,
-            reference: "\(model.id.name)@\(model.id.version)", weightsSha256: model.weightsSHA256, trainingRange: range)
+            reference: "\(model.id.name)@\(model.id.version)", weightsSha256: model.weightsSHA256, trainingRange: range,
+            acceptsMissingBins: model.estimator.architecture.maskInput)
     }
 }

@@ -59,7 +59,10 @@ struct ReferenceScoring {
                         }
                     }
                     guard let mu = try? simulator.simulate(inputs), mu.allSatisfy(\.isFinite) else { continue }
-                    let value = NoiseModel.logLikelihood(observed: observed, simulated: mu, sigma: sigma)
+                    // Missing bins (NaN) are left out: the reference is the posterior given the observed bins.
+                    let seen = observed.indices.filter { !observed[$0].isNaN }
+                    let value = NoiseModel.logLikelihood(observed: seen.map { observed[$0] }, simulated: seen.map { mu[$0] },
+                                                         sigma: seen.map { sigma[$0] })
                     lock.lock()
                     logLikelihood[i] = value
                     lock.unlock()

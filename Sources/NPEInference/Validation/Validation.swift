@@ -41,6 +41,17 @@ public enum Validation {
         guard options.batchRows >= 1 else { throw ValidationRunError.invalidOption(name: "batch rows", reason: "\(options.batchRows) < 1") }
         if let rows = options.rows, rows < 1 { throw ValidationRunError.invalidOption(name: "rows", reason: "\(rows) < 1") }
         guard options.referenceRows >= 0 else { throw ValidationRunError.invalidOption(name: "reference rows", reason: "negative") }
+        if !options.missingBins.isEmpty {
+            guard model.acceptsMissingBins else {
+                throw ValidationRunError.invalidOption(
+                    name: "missing bins", reason: "\(model.reference) was trained on complete spectra (no mask input); train one with mask_augmentation")
+            }
+            let m = model.wavelengths.count
+            guard options.missingBins.allSatisfy({ (0..<m).contains($0) }), Set(options.missingBins).count < m else {
+                throw ValidationRunError.invalidOption(
+                    name: "missing bins", reason: "\(ValidationOptions.describe(bins: options.missingBins.sorted())) must lie in 0–\(m - 1) and leave a bin observed")
+            }
+        }
         if model.takesNoiseLevel && model.noise == nil {
             throw ValidationRunError.invalidOption(name: "model", reason: "the network takes σ as input but declares no training noise")
         }
@@ -77,6 +88,10 @@ public enum Validation {
                 rows.x.replaceSubrange((r * m)..<((r + 1) * m), with: x)
                 rows.sigma += sigma
             }
+        }
+        // NaN marks a bin that was not observed (the catalogue convention); the estimator reads it as missing.
+        for r in 0..<rows.count {
+            for bin in options.missingBins { rows.x[r * m + bin] = .nan }
         }
 
         let samplingStart = Date()
@@ -130,7 +145,8 @@ public enum Validation {
             bandLower: bands.map(\.lowerBound), bandUpper: bands.map(\.upperBound),
             maxCoverageDeviation: zip(metrics.coverage, options.levels).map { abs($0 - $1) }.max() ?? 0,
             levelsOutsideBand: outside, tarp: metrics.tarp, sbcBins: metrics.sbcBins, parameters: metrics.parameters,
-            referenceScore: reference, samplingSeconds: samplingSeconds, totalSeconds: Date().timeIntervalSince(start))
+            referenceScore: reference, samplingSeconds: samplingSeconds, totalSeconds: Date().timeIntervalSince(start),
+            missingBins: options.missingBins.isEmpty ? nil : options.missingBins.sorted())
     }
 
     /// Throws ``ValidationRunError/incompatible(file:field:expected:found:)`` for a different parameter set, context

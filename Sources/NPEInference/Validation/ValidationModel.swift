@@ -22,11 +22,14 @@ public struct ValidationModel {
     /// The per-bin interval of noise-free x that training accepted (its outlier filter), when it had one: test rows
     /// outside it are not from the distribution the model was trained on, and are left out and counted.
     public var trainingRange: TrainingInputRange?
+    /// Whether the posterior reads NaN bins of x as missing (a mask-aware estimator).
+    public var acceptsMissingBins: Bool
 
     public init(posterior: any AmortizedPosterior, prior: Prior, parameterNames: [String], contextNames: [String],
                 wavelengths: [Double], noise: (any ObservationNoise)?, takesNoiseLevel: Bool, reference: String,
-                weightsSha256: String, trainingRange: TrainingInputRange? = nil) {
+                weightsSha256: String, trainingRange: TrainingInputRange? = nil, acceptsMissingBins: Bool = false) {
         self.trainingRange = trainingRange
+        self.acceptsMissingBins = acceptsMissingBins
         self.posterior = posterior
         self.prior = prior
         self.parameterNames = parameterNames
@@ -74,6 +77,9 @@ public struct ValidationOptions: Sendable {
     /// Also run the classifier two-sample test on those rows (trains a small classifier per row).
     public var classifierTest: Bool
     public var levels: [Double]
+    /// Bins (0-based) set to NaN, i.e. not observed, in every test spectrum after its noise is drawn: measures a
+    /// mask-aware model on partial spectra (e.g. one instrument removed). Empty: complete spectra.
+    public var missingBins: [Int] = []
 
     public init(samples: Int = 1000, rows: Int? = nil, seed: UInt64 = ValidationOptions.defaultSeed, workers: Int = 1,
                 batchRows: Int = 64, referenceRows: Int = 0, classifierTest: Bool = false,
@@ -86,6 +92,37 @@ public struct ValidationOptions: Sendable {
         self.referenceRows = referenceRows
         self.classifierTest = classifierTest
         self.levels = levels
+    }
+}
+
+extension ValidationOptions {
+    /// Parses a bin list such as `42-51` or `0,3-8` (0-based, ranges inclusive).
+    ///
+    /// - Throws: ``ValidationRunError/invalidOption(name:reason:)`` for text that is not such a list.
+    public static func bins(parsing text: String) throws -> [Int] {
+        var bins: [Int] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard (1...2).contains(bounds.count), let first = bounds.first ?? nil, let last = bounds.last ?? nil,
+                  first >= 0, first <= last else {
+                throw ValidationRunError.invalidOption(name: "missing bins", reason: "'\(part)' in '\(text)' is not a bin or a range FIRST-LAST (0-based)")
+            }
+            bins += Array(first...last)
+        }
+        return Array(Set(bins)).sorted()
+    }
+
+    /// `42–51` style text for a sorted bin list.
+    public static func describe(bins: [Int]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < bins.count {
+            var end = index
+            while end + 1 < bins.count && bins[end + 1] == bins[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(bins[index])" : "\(bins[index])–\(bins[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ", ")
     }
 }
 

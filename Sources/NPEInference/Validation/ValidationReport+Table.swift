@@ -10,6 +10,7 @@ extension ValidationReport {
             "model: \(model.reference) (weights sha256 \(model.weightsSha256.prefix(12))…), noise: \(model.noise ?? "none (noise-free x)")",
             "dataset: \(dataset.path): \(dataset.rowsUsed) rows used of \(dataset.rowsAvailable) (skipped: \(dataset.rowsFlagged) flagged, "
                 + "\(dataset.rowsOutsideTrainingRange) outside the training range of x)",
+            missingBins.map { "missing bins (not observed in any test spectrum): \(ValidationOptions.describe(bins: $0))" } ?? "complete spectra (no missing bins)",
             "samples: \(samples) per row, seed \(seed); sampling \(f(samplingSeconds, 1)) s, total \(f(totalSeconds, 1)) s",
             "",
             "expected coverage (joint HPD, Hermans et al. 2022) and TARP, with the binomial 95% band of a calibrated model:",

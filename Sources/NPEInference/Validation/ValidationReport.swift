@@ -102,6 +102,9 @@ public struct ValidationReport: Codable, Sendable, Equatable {
     /// Wall-clock seconds sampling, and in total.
     public var samplingSeconds: Double
     public var totalSeconds: Double
+    /// Bins removed from every test spectrum (``ValidationOptions/missingBins``), for a mask-aware model; absent
+    /// when the spectra were complete.
+    public var missingBins: [Int]?
 
     /// Encodes the report as JSON (sorted keys, snake_case).
     public func jsonData(pretty: Bool = true) throws -> Data {

@@ -43,6 +43,18 @@ extension TrainingConfiguration {
                 file: source, line: lines["noise_level_input"], key: "noise_level_input",
                 problem: .inconsistent("a noise-level input needs training noise, but noise.model is none"))
         }
+        if let k = maskAugmentation {
+            guard k.probability > 0, k.probability <= 1 else { throw fail("mask_augmentation.probability", k.probability, "a number in (0, 1]") }
+            guard (0...1).contains(k.segmentProbability) else {
+                throw fail("mask_augmentation.segment_probability", k.segmentProbability, "a number in [0, 1]")
+            }
+            guard k.randomBins >= 0, k.randomBins < 1 else { throw fail("mask_augmentation.random_bins", k.randomBins, "a number in [0, 1)") }
+            if k.randomBins == 0 && (k.segments == .noSegments || k.segmentProbability == 0) {
+                throw TrainingConfigurationError(
+                    file: source, line: lines["mask_augmentation"], key: "mask_augmentation",
+                    problem: .inconsistent("masks nothing: random_bins is 0 and no segment is ever dropped"))
+            }
+        }
         let o = training
         guard o.batchSize >= 1 else { throw fail("training.batch_size", o.batchSize, "a positive integer") }
         guard o.learningRate > 0, o.learningRate.isFinite else {

@@ -43,13 +43,21 @@ private final class ConfigurationYAMLReader {
     init(source: String) { self.source = source }
 
     func read(_ root: Node, into c: inout TrainingConfiguration) throws {
-        try entries(root, "", known: ["flow", "embedding", "noise", "noise_level_input", "training", "exogan"]) { key, value, path in
+        try entries(root, "", known: ["flow", "embedding", "noise", "noise_level_input", "mask_augmentation", "training", "exogan"]) { key, value, path in
             switch key {
             case "flow": try flow(value, path, into: &c.flow)
             case "embedding": try embedding(value, path, into: &c.embedding)
             case "noise": try noise(value, path, into: &c.noise)
             case "noise_level_input": c.noiseLevelInput = try isNull(value) ? nil : boolean(value, path)
             case "exogan": try exogan(value, path, into: &c.exogan)
+            case "mask_augmentation":
+                if try isNull(value) || value.scalar?.string.lowercased() == "none" {
+                    c.maskAugmentation = nil
+                } else {
+                    var masking = TrainingConfiguration.Masking()
+                    try self.masking(value, path, into: &masking)
+                    c.maskAugmentation = masking
+                }
             default: try training(value, path, into: &c.training)
             }
         }
@@ -98,6 +106,31 @@ private final class ConfigurationYAMLReader {
                         throw fail(path, value, .invalidValue("\(bounds)", expected: "[low, high] with 0 < low ≤ high"))
                     }
                     n.scaleRange = bounds[0]...bounds[1]
+                }
+            }
+        }
+    }
+
+    /// `{probability: p, segments: ariel | none | [[first, last], ...], segment_probability: q, random_bins: r}`.
+    func masking(_ node: Node, _ at: String, into k: inout TrainingConfiguration.Masking) throws {
+        try entries(node, at, known: ["probability", "segments", "segment_probability", "random_bins"]) { key, value, path in
+            switch key {
+            case "probability": k.probability = try number(Double.self, value, path)
+            case "segment_probability": k.segmentProbability = try number(Double.self, value, path)
+            case "random_bins": k.randomBins = try number(Double.self, value, path)
+            default:
+                if value.scalar != nil {
+                    k.segments = try choice(value, path, [("ariel", .ariel), ("none", .noSegments)])
+                } else {
+                    let ranges = try list(value, path).map { item -> InstrumentSegment in
+                        let bounds = try integers(item, path)
+                        guard bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] else {
+                            throw fail(path, item, .invalidValue("\(bounds)", expected: "[first, last] bin indices with 0 ≤ first ≤ last"))
+                        }
+                        return InstrumentSegment(name: "bins \(bounds[0])–\(bounds[1])", first: bounds[0], last: bounds[1])
+                    }
+                    guard !ranges.isEmpty else { throw fail(path, value, .invalidValue("[]", expected: "ariel, none or a non-empty list of [first, last]")) }
+                    k.segments = .bins(ranges)
                 }
             }
         }

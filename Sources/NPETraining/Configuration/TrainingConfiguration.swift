@@ -75,6 +75,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Feed σ to the network beside x, so one model serves targets of any signal-to-noise. nil: on exactly when
     /// training adds noise.
     public var noiseLevelInput: Bool?
+    /// Train a mask-aware estimator (missing bins as an input); nil: complete spectra only.
+    public var maskAugmentation: Masking?
     /// Batch size, learning rate and schedule, weight decay, clipping, epochs, patience, validation fraction,
     /// shuffle buffer and seed.
     public var training = TrainingConfiguration.defaultOptions

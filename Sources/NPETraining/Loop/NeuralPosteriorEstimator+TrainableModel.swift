@@ -7,7 +7,7 @@ import NPETensor
 extension NeuralPosteriorEstimator: ConditionalDensityModel {
     public func summedLoss(_ inputs: TrainingInputs) throws -> Variable {
         try loss(theta: inputs.theta, x: inputs.x, sigma: architecture.noiseLevelInput ? inputs.sigma : nil,
-                 context: architecture.contextCount > 0 ? inputs.context : nil)
+                 observed: architecture.maskInput ? inputs.observed : nil, context: architecture.contextCount > 0 ? inputs.context : nil)
             * Float(inputs.theta.rowCount)
     }
 

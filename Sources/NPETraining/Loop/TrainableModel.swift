@@ -11,12 +11,15 @@ public struct TrainingInputs {
     public var sigma: Tensor?
     /// `[n, A]`, auxiliary context inputs.
     public var context: Tensor?
+    /// `[n, M]`, 1 for an observed bin and 0 for one mask augmentation removed; nil without mask augmentation.
+    public var observed: Tensor?
 
-    public init(theta: Tensor, x: Tensor, sigma: Tensor?, context: Tensor?) {
+    public init(theta: Tensor, x: Tensor, sigma: Tensor?, context: Tensor?, observed: Tensor? = nil) {
         self.theta = theta
         self.x = x
         self.sigma = sigma
         self.context = context
+        self.observed = observed
     }
 }
 

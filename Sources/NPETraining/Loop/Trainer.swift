@@ -16,6 +16,8 @@ public final class Trainer<Model: TrainableModel> {
     public let options: TrainingOptions
     public let reader: TrainingDatasetReader
     public let noise: NoiseAugmentation?
+    /// Observed masks drawn per (epoch, row) for a mask-aware model; nil: every bin is always observed.
+    public let mask: MaskAugmentation?
     /// Rows it rejects are skipped in training and validation.
     public let rowFilter: OutlierFilter?
     public let communicator: Communicator
@@ -41,8 +43,9 @@ public final class Trainer<Model: TrainableModel> {
 
     public init(model: Model, options: TrainingOptions, reader: TrainingDatasetReader, noise: NoiseAugmentation?,
                 communicator: Communicator = LocalCommunicator(), checkpointURL: URL? = nil, metricsURL: URL? = nil,
-                rowFilter: OutlierFilter? = nil, loss: any TrainingLoss = MaximumLikelihood()) {
+                rowFilter: OutlierFilter? = nil, mask: MaskAugmentation? = nil, loss: any TrainingLoss = MaximumLikelihood()) {
         self.rowFilter = rowFilter
+        self.mask = mask
         self.loss = loss
         self.model = model
         self.options = options
@@ -66,7 +69,8 @@ public final class Trainer<Model: TrainableModel> {
         public var interrupted: Bool
     }
 
-    /// Identifies the run for resume checks: the dataset digest and every option that shapes the trajectory.
+    /// Identifies the run for resume checks: the dataset digest, every option that shapes the trajectory and the
+    /// mask augmentation (appended only when there is one, so checkpoints of runs without masks still resume).
     /// `epochs` and `patience` are left out, so a finished or stopped run can be extended by resuming it with a
     /// larger budget.
     var runIdentity: String {
@@ -77,7 +81,8 @@ public final class Trainer<Model: TrainableModel> {
         encoder.outputFormatting = [.sortedKeys]
         let encoded = (try? encoder.encode(shaping)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let objective = loss.identity.isEmpty ? "" : "|loss=\(loss.identity)"
-        return "\(reader.contentDigest)|\(encoded)\(objective)"
+        let masking = mask.flatMap { try? encoder.encode($0) }.map { "|mask:" + String(decoding: $0, as: UTF8.self) } ?? ""
+        return "\(reader.contentDigest)|\(encoded)\(objective)\(masking)"
     }
 
     /// Trains, resuming from the checkpoint when `resume` is set and one exists.
@@ -211,9 +216,10 @@ public final class Trainer<Model: TrainableModel> {
     }
 
     func inputs(for batch: TrainingBatch, epoch: Int) throws -> TrainingInputs {
-        guard let noise else { return TrainingInputs(theta: batch.theta, x: batch.x, sigma: nil, context: batch.context) }
+        let observed = try mask?.apply(to: batch, epoch: epoch)
+        guard let noise else { return TrainingInputs(theta: batch.theta, x: batch.x, sigma: nil, context: batch.context, observed: observed) }
         let (x, sigma) = try noise.apply(to: batch, epoch: epoch)
-        return TrainingInputs(theta: batch.theta, x: x, sigma: sigma, context: batch.context)
+        return TrainingInputs(theta: batch.theta, x: x, sigma: sigma, context: batch.context, observed: observed)
     }
 
     /// Mean validation loss over the held-out rows, with noise drawn for the epoch (so it tracks the training

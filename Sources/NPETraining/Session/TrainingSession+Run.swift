@@ -40,7 +40,8 @@ extension TrainingSession {
         let trainer = Trainer(
             model: estimator, options: options, reader: reader,
             noise: noise.map { NoiseAugmentation(noise: $0, seed: options.seed) }, communicator: communicator,
-            checkpointURL: request.checkpointURL, metricsURL: request.metricsURL, rowFilter: rowFilter)
+            checkpointURL: request.checkpointURL, metricsURL: request.metricsURL, rowFilter: rowFilter,
+            mask: mask)
         trainer.shouldStop = shouldStop
         trainer.expectedTrainingRows = expectedTrainingRows
         trainer.onStep = observers.onStep
@@ -63,7 +64,7 @@ extension TrainingSession {
                                        validationFraction: request.configuration.training.validationFraction),
             epochsRun: result.history.count, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
             workers: workers, standardizationRows: min(Self.standardizationRows, rowCount),
-            outlierFilter: rowFilter, rejectedFractionEstimate: rejectedFraction)
+            outlierFilter: rowFilter, rejectedFractionEstimate: rejectedFraction, maskAugmentation: mask)
         var metrics: [String: Double] = [
             "best_validation_loss": Double(result.bestValidationLoss), "best_epoch": Double(result.bestEpoch),
             "epochs": Double(result.history.count),
@@ -100,6 +101,8 @@ struct TrainingRunRecord: Encodable {
     /// The per-bin acceptance intervals of x, and the fraction of the standardisation sample outside them.
     var outlierFilter: OutlierFilter?
     var rejectedFractionEstimate: Double
+    /// The resolved masks (segments as bin ranges, probabilities, seed), for a mask-aware model.
+    var maskAugmentation: MaskAugmentation?
 
     func jsonValue() throws -> JSONValue {
         let encoder = JSONEncoder()

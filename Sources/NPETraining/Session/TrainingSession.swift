@@ -24,6 +24,8 @@ public final class TrainingSession: @unchecked Sendable {
     public let noise: TrainingNoise?
     public let architecture: EstimatorArchitecture
     public let standardization: Standardization
+    /// The observed masks training draws for a mask-aware model (nil: complete spectra only).
+    public let mask: MaskAugmentation?
     /// Rejects rows with absurd x (nil when `training.outlier_limit` is none).
     public let rowFilter: OutlierFilter?
     /// The fraction of the standardisation sample the filter rejected (an estimate for the whole dataset).
@@ -62,11 +64,13 @@ public final class TrainingSession: @unchecked Sendable {
             throw TrainingSetupError.noiseUnavailable(
                 dataset: file.path, reason: "noise_level_input is on, but training adds no noise to this dataset")
         }
+        mask = try configuration.maskAugmentation?.resolve(
+            wavelengths: reader.metadata.wavelength, seed: configuration.training.seed, path: file.path)
         lineage = PosteriorModel.lineage(of: reader, path: file.standardizedFileURL.path)
         architecture = EstimatorArchitecture(
             thetaSupports: PriorSupportMaps.thetaSupports(of: prior), xCount: reader.featureCount,
             contextTransforms: PriorSupportMaps.contextTransforms(of: prior),
-            noiseLevelInput: noiseLevelInput, embedding: configuration.embedding.architecture,
+            noiseLevelInput: noiseLevelInput, maskInput: mask != nil, embedding: configuration.embedding.architecture,
             flowKind: configuration.flow.kind, transforms: configuration.flow.transforms,
             hiddenWidths: configuration.flow.hiddenWidths, activation: configuration.flow.activation,
             bins: configuration.flow.bins)

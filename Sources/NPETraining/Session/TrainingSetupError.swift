@@ -8,6 +8,8 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
     case registryNotWritable(path: String, reason: String)
     /// The requested training noise cannot be built for this dataset.
     case noiseUnavailable(dataset: String, reason: String)
+    /// The `mask_augmentation` section does not fit the dataset's grid.
+    case maskUnavailable(dataset: String, reason: String)
     /// A checkpoint exists but `--resume` was not given (it would be overwritten).
     case checkpointExists(path: String)
     /// `--resume` was given but there is no checkpoint.
@@ -22,6 +24,7 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
         case let .datasetUnusable(path, reason): return "\(path): \(reason)"
         case let .registryNotWritable(path, reason): return "\(path): the registry is not writable (\(reason))"
         case let .noiseUnavailable(dataset, reason): return "\(dataset): training noise: \(reason)"
+        case let .maskUnavailable(dataset, reason): return "\(dataset): mask_augmentation: \(reason)"
         case let .checkpointExists(path):
             return "\(path): a checkpoint of an earlier run exists; pass --resume to continue it, or delete it to start over"
         case let .nothingToResume(path): return "\(path): --resume was given, but there is no checkpoint to resume"
