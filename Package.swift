@@ -123,7 +123,7 @@ let package = Package(
         // kinds (npe-flow, exogan) and the simulator of a model's lineage. The executables dispatch through it.
         .target(
             name: "NPEModelKinds",
-            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPESimulators"],
+            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPEChecksum", "NPESimulators"],
             swiftSettings: swiftSettings),
 
         // MARK: - Command-line layer

@@ -52,7 +52,8 @@ public struct ExoGANModelKind: ModelKind {
         let requirements = ModelRequirements(
             reference: loaded.id.description, kind: ExoGANModel.kind, weightsSHA256: loaded.card.weights.sha256,
             parameterNames: names, parameterUnits: card.parameters.map(\.unit), wavelengths: card.inputGrid?.wavelengths,
-            binCount: ASPALayout.binCount, contextNames: [], defaultSigma: nil)
+            binCount: ASPALayout.binCount, contextNames: [], defaultSigma: nil,
+            cardSHA256: TrainingSimulators.cardDigest(of: loaded))
         // Out of training range: a depth outside the encoding's log-depth range (the |z| test with the range's
         // midpoint and half-width over the threshold flags exactly the depths outside [10^low, 10^high]).
         let low = pow(10, model.encoding.logDepthLow), high = pow(10, model.encoding.logDepthHigh)

@@ -45,7 +45,8 @@ public struct FlowModelKind: ModelKind {
         let requirements = ModelRequirements(
             reference: model.id.description, kind: PosteriorModel.kind, weightsSHA256: model.weightsSHA256,
             parameterNames: model.parameterNames, parameterUnits: model.parameterUnits, wavelengths: model.wavelengths,
-            binCount: estimator.architecture.xCount, contextNames: model.contextNames, defaultSigma: defaultSigma)
+            binCount: estimator.architecture.xCount, contextNames: model.contextNames, defaultSigma: defaultSigma,
+            cardSHA256: TrainingSimulators.cardDigest(of: loaded))
         let standardization = estimator.standardization
         let screening = TargetScreening(
             xMean: standardization.xMean.map(Double.init), xStandardDeviation: standardization.xScale.map(Double.init),

@@ -1,8 +1,10 @@
 import Foundation
+import NPEChecksum
 import NPEData
 import NPEDatasets
 import NPEInference
 import NPEModels
+import NPERegistry
 import NPESimulators
 
 /// The simulator a model was trained on, found from its card's dataset lineage in the built-in catalogue: what
@@ -37,5 +39,11 @@ public enum TrainingSimulators {
         guard SimulatorCatalog.names.contains(metadata.simulatorName) else { return nil }
         return try SimulatorCatalog.simulator(named: metadata.simulatorName, version: metadata.simulatorVersion,
                                               recordedConfigurationJSON: metadata.simulatorConfigurationJSON)
+    }
+
+    /// SHA-256 of a registry entry's `card.json`, for the posterior file (nil when it cannot be read; the registry's
+    /// own checksums already verified it on load).
+    public static func cardDigest(of loaded: LoadedModel) -> String? {
+        try? SHA256.hexDigest(ofFileAt: loaded.directory.appendingPathComponent("card.json"))
     }
 }

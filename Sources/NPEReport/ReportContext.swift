@@ -24,9 +24,11 @@ struct ReportContext {
         let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? nil
         var facts: [[String: Any]] = [
             ["label": "model", "value": "\(posterior.modelReference) (\(posterior.modelKind))"],
+            ["label": "model card SHA-256", "value": posterior.modelCardSHA256 ?? "not recorded", "code": true],
             ["label": "model weights SHA-256", "value": posterior.modelWeightsSHA256, "code": true],
             ["label": "posterior file", "value": "\(file.path) (format version \(posterior.formatVersion)\(modified.map { ", written " + Self.timestamp($0) } ?? ""))"],
             ["label": "run digest", "value": posterior.runDigest, "code": true],
+            ["label": "time spent", "value": posterior.runSeconds.map { String(format: "%.1f s of inference (the run that wrote the file)", $0) } ?? "not recorded"],
             ["label": "catalogue", "value": "\(posterior.cataloguePath) (SHA-256 \(posterior.catalogueSHA256.prefix(16))…)"],
             ["label": "targets", "value": "\(posterior.targetCount), \(posterior.samplesPerTarget) samples each, "
                 + (posterior.importanceSampling ? "importance-weighted" : "unweighted") + ", seed \(posterior.seed)"],

@@ -106,7 +106,8 @@ public enum InferenceRun {
                 throw InferenceError.stopped(directory: store.directory.path, completedTargets: completed, totalTargets: total)
             }
         }
-        try PosteriorFileWriter.assemble(job: job, store: store, shards: try store.finishedRanges(), output: output)
+        try PosteriorFileWriter.assemble(job: job, store: store, shards: try store.finishedRanges(), output: output,
+                                         runSeconds: elapsed())
         return try finish(job: job, output: output, store: store, resumed: resumed, sampled: sampled, seconds: elapsed())
     }
 

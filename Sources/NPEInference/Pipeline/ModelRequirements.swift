@@ -19,9 +19,12 @@ public struct ModelRequirements: Sendable, Equatable {
     public var contextNames: [String]
     /// σ used for targets when the catalogue has none (the model's single fixed training noise level), if any.
     public var defaultSigma: [Double]?
+    /// SHA-256 of the model's `card.json`, recorded in the posterior file (nil when unknown).
+    public var cardSHA256: String?
 
     public init(reference: String, kind: String, weightsSHA256: String, parameterNames: [String], parameterUnits: [String],
-                wavelengths: [Double]?, binCount: Int, contextNames: [String], defaultSigma: [Double]?) {
+                wavelengths: [Double]?, binCount: Int, contextNames: [String], defaultSigma: [Double]?, cardSHA256: String? = nil) {
+        self.cardSHA256 = cardSHA256
         self.reference = reference
         self.kind = kind
         self.weightsSHA256 = weightsSHA256

@@ -47,6 +47,10 @@ public struct PosteriorFile: Sendable, Equatable {
     public var misfitThreshold: Double?
     /// `importance_resampled` or `proposal`: how the predictive draws were chosen.
     public var predictiveDrawWeighting: String?
+    /// SHA-256 of the model's `card.json` and the wall seconds of the run that wrote the file (the last one, when
+    /// it was resumed), when recorded.
+    public var modelCardSHA256: String?
+    public var runSeconds: Double?
 
     public var targetCount: Int { ids.count }
     /// M, when the file stores the data.
@@ -105,6 +109,8 @@ public struct PosteriorFile: Sendable, Equatable {
             predictive: predictive,
             predictiveReplicates: predictive == nil ? nil : Int(try attributes.int64(Key.predictiveReplicates.rawValue)),
             misfitThreshold: predictive == nil ? nil : try attributes.double(Key.misfitThreshold.rawValue),
-            predictiveDrawWeighting: try optionalString(.predictiveDrawWeighting))
+            predictiveDrawWeighting: try optionalString(.predictiveDrawWeighting),
+            modelCardSHA256: try optionalString(.modelCardSHA256),
+            runSeconds: try attributes.contains(Key.runSeconds.rawValue) ? try attributes.double(Key.runSeconds.rawValue) : nil)
     }
 }

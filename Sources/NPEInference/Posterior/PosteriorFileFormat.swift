@@ -75,6 +75,8 @@ public enum PosteriorFileFormat {
         case modelWeightsSHA256 = "model_weights_sha256"
         /// The model kind (`npe-flow`).
         case modelKind = "model_kind"
+        case modelCardSHA256 = "model_card_sha256"
+        case runSeconds = "run_seconds"
         case cataloguePath = "catalogue_path"
         /// Lowercase hex SHA-256 of the catalogue file's bytes.
         case catalogueSHA256 = "catalogue_sha256"

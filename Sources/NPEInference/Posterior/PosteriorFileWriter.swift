@@ -8,7 +8,9 @@ enum PosteriorFileWriter {
     typealias Name = PosteriorFileFormat.Dataset
     typealias Key = PosteriorFileFormat.Attribute
 
-    static func assemble(job: InferenceJob, store: PosteriorShardStore, shards: [Range<Int>], output: URL) throws {
+    /// - Parameter runSeconds: wall seconds of the run that assembles the file, recorded as `run_seconds`.
+    static func assemble(job: InferenceJob, store: PosteriorShardStore, shards: [Range<Int>], output: URL,
+                         runSeconds: Double? = nil) throws {
         let t = job.catalogue.targetCount, s = job.settings.samplesPerTarget, d = job.parameterCount
         let importance = job.settings.importanceSampling
         let file = try HDF5File.create(at: output, replacingExisting: false)
@@ -54,7 +56,7 @@ enum PosteriorFileWriter {
         if let truths = job.catalogue.thetaTrue {
             try root.createDataset(Name.thetaTrue.rawValue, values: truths, shape: [t, d], compression: .shuffleLZ4)
         }
-        try writeAttributes(job: job, digest: store.digest, to: root.attributes)
+        try writeAttributes(job: job, digest: store.digest, runSeconds: runSeconds, to: root.attributes)
         try file.commit()
     }
 
@@ -71,7 +73,7 @@ enum PosteriorFileWriter {
         }
     }
 
-    static func writeAttributes(job: InferenceJob, digest: String, to attributes: HDF5Attributes) throws {
+    static func writeAttributes(job: InferenceJob, digest: String, runSeconds: Double? = nil, to attributes: HDF5Attributes) throws {
         func json<T: Encodable>(_ value: T) -> String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -98,6 +100,8 @@ enum PosteriorFileWriter {
             (.toolVersion, .string(PosteriorFileFormat.toolVersion)),
         ]
         for (key, value) in values { try attributes.set(key.rawValue, to: value) }
+        if let card = job.model.cardSHA256 { try attributes.set(Key.modelCardSHA256.rawValue, to: .string(card)) }
+        if let runSeconds { try attributes.set(Key.runSeconds.rawValue, to: .double(runSeconds)) }
         if job.settings.predictiveCheck {
             let predictive: [(Key, HDF5AttributeValue)] = [
                 (.predictiveDraws, .int64(Int64(job.settings.predictiveDraws))),
