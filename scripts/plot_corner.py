@@ -1,6 +1,7 @@
 """Corner plot of one target of an ExoNPE posterior file (docs/posterior-format.md); run via scripts/plot-corner."""
 import argparse
 import json
+import textwrap
 import sys
 
 import h5py
@@ -52,26 +53,38 @@ def draw(f, t, out, bins=None, unweighted=False, dpi=110):
     if weights is not None and not (weights.sum() > 0):
         print(f"target {ids[t]}: every importance weight is zero; plotting q unweighted", file=sys.stderr)
         weights = None
+    # With a handful of effective samples a weighted corner plot is a few points: show q, and say why.
+    degenerate = False
+    if weights is not None and (weights.sum() ** 2 / (weights ** 2).sum()) < 5:
+        print(f"target {ids[t]}: importance weights are degenerate (ESS < 5); plotting q unweighted", file=sys.stderr)
+        weights, degenerate = None, True
     # Rice's rule on the effective sample size: 2·n^(1/3) bins, so weighted posteriors with a few hundred effective
     # samples are not drawn as noise. 2-D histograms are smoothed by one bin for the same reason.
     n_eff = (weights.sum() ** 2 / (weights ** 2).sum()) if weights is not None else len(samples)
     bins = bins or int(np.clip(2 * n_eff ** (1 / 3), 10, 40))
     labels = [f"{n} [{u}]" if u else n for n, u in zip(names, units)]
-    # Parameters with (nearly) no spread break corner's histogram ranges; widen those by a hair.
+    # Ranges from the samples themselves (the central 99.9 %), never from the weights: heavily weighted draws would
+    # otherwise collapse a range to a point. Parameters with (nearly) no spread are widened by a hair.
     ranges = []
     for j in range(samples.shape[1]):
-        lo, hi = np.min(samples[:, j]), np.max(samples[:, j])
+        lo, hi = np.percentile(samples[:, j], [0.05, 99.95])
         pad = 1e-9 * max(abs(lo), abs(hi), 1.0)
-        ranges.append((lo - pad, hi + pad) if hi - lo < pad else 0.999)
+        ranges.append((lo - pad, hi + pad) if hi - lo < pad else (lo, hi))
     figure = corner.corner(samples, weights=weights, labels=labels, truths=truth, truth_color="tab:red", bins=bins, smooth=1.0,
                            range=ranges, quantiles=[0.16, 0.5, 0.84], show_titles=True, title_fmt=".3g",
                            title_kwargs={"fontsize": 9}, label_kwargs={"fontsize": 9}, plot_datapoints=weights is None)
-    kind = f"importance-weighted, ESS {ess:.0f}" if weights is not None else "flow samples (unweighted)"
+    if weights is not None:
+        kind = f"importance-weighted, ESS {ess:.0f}"
+    elif degenerate:
+        kind = f"flow samples (importance weights degenerate, ESS {ess:.1f})"
+    else:
+        kind = "flow samples (unweighted)"
     title = f"{ids[t]} — {model} — {len(samples)} samples, {kind}"
     if truth is not None:
         title += " — red: truth"
     if flags:
-        title += f"\nflags: {flags}"
+        # Reasons can be long; wrap them so the title stays inside the figure.
+        title += "\n" + "\n".join(textwrap.wrap(f"flags: {flags}", width=110))
     figure.suptitle(title, fontsize=11, y=1.02)
     figure.savefig(out, dpi=dpi, bbox_inches="tight")
     import matplotlib.pyplot as plt

@@ -3,6 +3,7 @@ predictive check): the observed spectrum with 1σ error bars over the predictive
 panel of the residuals against the median in units of σ. Run via scripts/plot-ppc."""
 import argparse
 import json
+import textwrap
 import sys
 
 import h5py
@@ -55,7 +56,8 @@ def draw(f, t, out, dpi=110):
     title = (f"{ids[t]} — {f.attrs['model_reference']} — {len(chi2)} draws ({weighting}): "
              f"p = {p:.3g}, best χ² = {best:.1f} over {bins} bins")
     if flags:
-        title += f"\nflags: {flags}"
+        # Reasons can be long; wrap them so the title stays inside the figure.
+        title += "\n" + "\n".join(textwrap.wrap(f"flags: {flags}", width=120))
     top.set_title(title, fontsize=9)
     residual = (x - bands[:, 2]) / sigma
     bottom.axhspan(-1, 1, color="0.9")
