@@ -86,7 +86,7 @@ let package = Package(
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The built-in ARIEL transmission forward model and its 11 MB of k-tables and CIA.
         .target(
-            name: "NPETransmission", dependencies: ["NPESimulators", "NPECSV", yams],
+            name: "NPETransmission", dependencies: ["NPESimulators", yams],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // MARK: - Pipeline
@@ -98,11 +98,11 @@ let package = Package(
         // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
         .target(
             name: "NPEModels",
-            dependencies: ["NPEFlows", "NPESimulators", "NPERegistry", "NPESafetensors", "NPEData", "NPESupport"],
+            dependencies: ["NPEFlows", "NPETensor", "NPESimulators", "NPERegistry", "NPESafetensors", "NPEData", "NPESupport"],
             swiftSettings: swiftSettings),
         .target(
             name: "NPETraining",
-            dependencies: ["NPEData", "NPENN", "NPEFlows", "NPEParallel", "NPERegistry", "NPESafetensors", "NPEModels", "NPESimulators", "NPESupport", yams],
+            dependencies: ["NPEData", "NPENN", "NPETensor", "NPEFlows", "NPEParallel", "NPERegistry", "NPESafetensors", "NPEModels", "NPESimulators", "NPESupport", yams],
             swiftSettings: swiftSettings),
         .target(
             name: "NPEInference",
@@ -117,7 +117,7 @@ let package = Package(
         // npe-report: the static HTML catalogue report (Mustache templates, plots drawn by the plotting venv).
         .target(
             name: "NPEReport",
-            dependencies: ["NPEInference", "NPERegistry", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["NPEInference", .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The model-kind seam: what a kind does (train, checkpoint, publish, load, sample, score), the registered
         // kinds (npe-flow, exogan) and the simulator of a model's lineage. The executables dispatch through it.
@@ -131,23 +131,23 @@ let package = Package(
         // launcher (MPI or threads), shared option groups, and the training driver every model kind runs through.
         .target(
             name: "NPECommandLine",
-            dependencies: ["NPEModelKinds", "NPETraining", "NPEDatasets", "NPETensor", "NPEParallel", "NPEParallelMPI", argumentParser],
+            dependencies: ["NPEModelKinds", "NPETraining", "NPEDatasets", "NPESimulators", "NPETensor", "NPEParallel", "NPEParallelMPI", argumentParser],
             swiftSettings: swiftSettings),
 
         // MARK: - Executables (thin: parse arguments, call the libraries)
         .executableTarget(name: "npe-registry", dependencies: ["NPERegistry", argumentParser]),
         .executableTarget(
             name: "npe-build-dataset",
-            dependencies: ["NPECommandLine", "NPEDatasets", "NPESimulators", "NPETransmission", "NPERegistry", "NPEParallel", argumentParser]),
+            dependencies: ["NPECommandLine", "NPEDatasets", "NPESimulators", "NPERegistry", "NPEChecksum", "NPEParallel", argumentParser]),
         .executableTarget(
             name: "npe-train", dependencies: ["NPECommandLine", "NPEModelKinds", "NPETraining", argumentParser]),
         .executableTarget(
             name: "npe-infer",
-            dependencies: ["NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEDatasets", "NPESimulators", "NPEChecksum", "NPECommandLine", argumentParser]),
+            dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPERegistry", "NPEChecksum", argumentParser]),
         .executableTarget(
             name: "npe-validate",
             dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators", argumentParser]),
-        .executableTarget(name: "npe-report", dependencies: ["NPEReport", "NPECommandLine", argumentParser]),
+        .executableTarget(name: "npe-report", dependencies: ["NPEReport", argumentParser]),
         .executableTarget(
             name: "npe-bench",
             dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
