@@ -11,27 +11,11 @@ import NPESupport
 /// ``NoiseAugmentation`` from the problem's σ, and a MAF estimator whose posterior is compared with the exact one.
 @Test func trainerFitsTheLinearGaussianPosteriorFromNoiseFreeData() throws {
     let problem = LinearGaussianProblem.standard(thetaCount: 3, outputCount: 6)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("npe-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let url = directory.appendingPathComponent("dataset.h5")
-    let metadata = TrainingDatasetMetadata(
-        parameterNames: problem.inputNames, parameterUnits: ["", "", ""], priorJSON: "{}", contextNames: [],
-        wavelength: (0..<6).map(Double.init), binWidth: [Double](repeating: 1, count: 6), simulatorName: problem.name,
-        simulatorVersion: problem.version, simulatorConfigurationJSON: "{}", noiseModelJSON: "{}", seed: 1)
-    let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata, chunkRows: 500)
-    let stream = RandomStream(seed: 31)
     let rows = 6000
-    var thetaAll: [Float] = [], xAll: [Float] = []
-    for r in 0..<rows {
-        let theta = (0..<3).map { problem.priorMean[$0] + problem.priorStandardDeviation[$0] * stream.normalDouble(UInt64(3 * r + $0)) }
-        let x = try problem.simulate(theta)  // noise-free: the trainer adds noise
-        thetaAll += theta.map(Float.init)
-        xAll += x.map(Float.init)
-        try writer.append(theta: theta.map(Float.init), x: x.map(Float.init))
-    }
-    _ = try writer.commit()
-    let reader = try TrainingDatasetReader(contentsOf: url)
+    let stream = RandomStream(seed: 31)  // the dataset's stream; its children draw the test observations
+    let dataset = try LinearGaussianDataset(problem, rows: rows, seed: 31, label: "e2e")
+    defer { dataset.remove() }
+    let reader = dataset.reader, thetaAll = dataset.theta, xAll = dataset.x
 
     let sigma = problem.noiseStandardDeviation.map(Float.init)
     let architecture = EstimatorArchitecture(

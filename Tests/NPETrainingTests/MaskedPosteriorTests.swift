@@ -12,27 +12,11 @@ import Testing
 /// observed components (``LinearGaussianProblem/observing(bins:)``).
 @Test func aMaskAwareEstimatorMatchesTheExactPosteriorOfTheObservedBins() throws {
     let problem = LinearGaussianProblem.standard(thetaCount: 3, outputCount: 6)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("npe-mask-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let url = directory.appendingPathComponent("dataset.h5")
-    let metadata = TrainingDatasetMetadata(
-        parameterNames: problem.inputNames, parameterUnits: ["", "", ""], priorJSON: "{}", contextNames: [],
-        wavelength: (0..<6).map(Double.init), binWidth: [Double](repeating: 1, count: 6), simulatorName: problem.name,
-        simulatorVersion: problem.version, simulatorConfigurationJSON: "{}", noiseModelJSON: "{}", seed: 1)
-    let writer = try TrainingDatasetWriter(creatingAt: url, metadata: metadata, chunkRows: 500)
-    let stream = RandomStream(seed: 41)
     let rows = 8_000
-    var thetaAll: [Float] = [], xAll: [Float] = []
-    for r in 0..<rows {
-        let theta = (0..<3).map { problem.priorMean[$0] + problem.priorStandardDeviation[$0] * stream.normalDouble(UInt64(3 * r + $0)) }
-        let x = try problem.simulate(theta)  // noise-free: the trainer adds noise
-        thetaAll += theta.map(Float.init)
-        xAll += x.map(Float.init)
-        try writer.append(theta: theta.map(Float.init), x: x.map(Float.init))
-    }
-    _ = try writer.commit()
-    let reader = try TrainingDatasetReader(contentsOf: url)
+    let stream = RandomStream(seed: 41)  // the dataset's stream; its children draw the test observations
+    let dataset = try LinearGaussianDataset(problem, rows: rows, seed: 41, label: "mask")
+    defer { dataset.remove() }
+    let reader = dataset.reader, thetaAll = dataset.theta, xAll = dataset.x
 
     let architecture = EstimatorArchitecture(
         thetaSupports: [.identity, .identity, .identity], xCount: 6, maskInput: true, embedding: .identity, flowKind: .maf,
