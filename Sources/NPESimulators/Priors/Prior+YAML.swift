@@ -8,8 +8,12 @@ extension Prior {
     /// - Throws: ``PriorError`` naming the file and, where it applies, the line, the parameter (1-based index
     ///   and name) and the field.
     public init(contentsOfYAML url: URL) throws {
-        let text = try YAMLNodeReader.text(of: url, error: PriorYAMLReader.error(source: url.path))
-        try self.init(yaml: text, source: url.path)
+        try self.init(yaml: try Self.yamlText(of: url), source: url.path)
+    }
+
+    /// The text of a prior file; an unreadable one is a ``PriorError`` naming it.
+    static func yamlText(of url: URL) throws -> String {
+        try YAMLNodeReader.text(of: url, error: PriorYAMLReader.error(source: url.path))
     }
 
     /// Parses and validates prior YAML text.
