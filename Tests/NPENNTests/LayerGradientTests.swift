@@ -43,6 +43,23 @@ struct LayerCase: CustomTestStringConvertible, @unchecked Sendable {
                            stream: RandomStream(seed: 6))
             return (c, { try c($0) })
         },
+        LayerCase(name: "InstanceNormalization", inputShape: [3, 5, 2]) {
+            let n = InstanceNormalization(channels: 2)
+            try n.scale?.assign(RandomStream(seed: 12).normalTensor([2]))
+            try n.offset?.assign(RandomStream(seed: 13).normalTensor([2]))
+            return (n, { try n($0) })
+        },
+        LayerCase(name: "InstanceNormalization over features", inputShape: [3, 6]) {
+            let n = InstanceNormalization(channels: 1)
+            try n.scale?.assign(Tensor(repeating: 1.7, shape: [1]))
+            return (n, { try n.normalizingFeatures($0) })
+        },
+        LayerCase(name: "ConvolutionalResidualBlock", inputShape: [2, 6, 3]) {
+            let b = try ConvolutionalResidualBlock(channels: 3, activation: .gelu, stream: RandomStream(seed: 14))
+            // A fresh block's second normalisation has scale 0; give it one so every parameter gets a gradient.
+            try b.secondNormalization.scale?.assign(RandomStream(seed: 15).normalTensor([3]))
+            return (b, { try b($0) })
+        },
     ]
 }
 
