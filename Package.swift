@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
+        .library(name: "NPEFlexARE", targets: ["NPEFlexARE"]),
         .library(name: "NPEModelKinds", targets: ["NPEModelKinds"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
@@ -116,6 +117,12 @@ let package = Package(
             dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport", "NPEYAML", yams],
             swiftSettings: swiftSettings),
 
+        // The FlexARE baseline (dense denoising autoencoder, U-Net imputer, pre-processing before a flow).
+        .target(
+            name: "NPEFlexARE",
+            dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport"],
+            swiftSettings: swiftSettings),
+
         // npe-report: the static HTML catalogue report (Mustache templates, plots drawn by the plotting venv).
         .target(
             name: "NPEReport",
@@ -125,7 +132,7 @@ let package = Package(
         // kinds (npe-flow, exogan) and the simulator of a model's lineage. The executables dispatch through it.
         .target(
             name: "NPEModelKinds",
-            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPEChecksum", "NPESimulators"],
+            dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEFlexARE", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPEChecksum", "NPESimulators"],
             swiftSettings: swiftSettings),
 
         // MARK: - Command-line layer
@@ -176,6 +183,10 @@ let package = Package(
         .testTarget(name: "NPETrainingTests", dependencies: ["NPETraining", "NPESafetensors", "NPEParallel", "NPEFlows", "NPESimulators", "NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPESupport", "NPETestSupport"]),
+        .testTarget(
+            name: "NPEFlexARETests",
+            dependencies: ["NPEFlexARE", "NPEModelKinds", "NPENN", "NPETensor", "NPEData", "NPETraining", "NPEParallel", "NPERegistry",
+                           "NPEInference", "NPEModels", "NPESimulators", "NPESupport", "npe-train", "npe-infer", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
@@ -183,7 +194,7 @@ let package = Package(
         .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "NPETransmission", "npe-build-dataset", "NPEInference", "NPESupport", "NPETestSupport"]),
         .testTarget(
             name: "NPETrainCommandTests",
-            dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEModels", "NPERegistry", "NPESafetensors", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),
+            dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEFlexARE", "NPEModels", "NPERegistry", "NPESafetensors", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),
         // Every parser of outside bytes (CSV, safetensors, .npy, the LZ4 chunk codec, the catalogue and dataset
         // HDF5 readers) under random and mutated inputs: an error is fine, a trap or crash is a failure.
         .testTarget(

@@ -1,3 +1,4 @@
+import NPEFlexARE
 import NPEInference
 import NPERegistry
 import NPETraining
@@ -6,6 +7,7 @@ import NPETraining
 public enum ModelKinds {
     /// The registered kinds; a new kind is one conformer and one entry here.
     public static let all: [any ModelKind] = [FlowModelKind(), ExoGANModelKind()]
+        + FlexAREArchitecture.Role.allCases.map { FlexAREModelKind(role: $0) }
 
     /// The card kinds of ``all`` (`npe-flow`, `exogan`).
     public static var cardKinds: [String] { all.map(\.cardKind) }

@@ -19,6 +19,10 @@ struct NPEInfer: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: "The catalogue: .h5/.hdf5 (x, wavelength, optional sigma, context, id, theta_true) or .csv.") var catalogue: String
     @Option(help: "Posterior samples per target (S).") var samples: Int
+    @Option(help: ArgumentHelp(
+        "FlexARE pre-processing before the model: ROLE@REF[,ROLE@REF], ROLE denoiser or imputer, run in the order given.",
+        discussion: "The model samples from the processed spectrum; importance weights and the predictive check score the data as given."))
+    var preprocess: String?
     @Option(help: "The posterior file to write.") var out: String
     @Flag(help: "Weigh the samples against the exact likelihood of the model's simulator (S simulations per target).")
     var importanceSampling = false
@@ -64,9 +68,12 @@ struct NPEInfer: ParsableCommand {
                                          predictiveReplicates: predictiveReplicates, misfitThreshold: misfitPValue)
         let loaded = try ModelRegistry(root: URL(fileURLWithPath: model.registry)).load(model.model)
         let catalogueURL = URL(fileURLWithPath: catalogue)
-        let (job, note) = try ModelKinds.kind(of: loaded).inferenceJob(
+        var (job, note) = try ModelKinds.kind(of: loaded).inferenceJob(
             for: loaded, catalogue: InferenceCatalogue(url: catalogueURL, sha256: try SHA256.hexDigest(ofFileAt: catalogueURL)),
             settings: settings, predictiveRequested: predictiveDraws != nil)
+        if let preprocess {
+            job = try ModelKinds.preprocessed(job, by: preprocess, registry: ModelRegistry(root: URL(fileURLWithPath: model.registry)))
+        }
         if let note { FileHandle.standardError.write(Data("npe-infer: \(note)\n".utf8)) }
         let bar = ProgressBar()
         // Ctrl-C finishes the current batch and stops with every finished batch kept for --resume.

@@ -21,6 +21,9 @@ public struct ModelRequirements: Sendable, Equatable {
     public var defaultSigma: [Double]?
     /// SHA-256 of the model's `card.json`, recorded in the posterior file (nil when unknown).
     public var cardSHA256: String?
+    /// The pre-processing chain in front of the model (`npe-infer --preprocess`) as the posterior file's
+    /// `preprocessing` JSON, nil without one.
+    public var preprocessing: String?
 
     public init(reference: String, kind: String, weightsSHA256: String, parameterNames: [String], parameterUnits: [String],
                 wavelengths: [Double]?, binCount: Int, contextNames: [String], defaultSigma: [Double]?, cardSHA256: String? = nil) {

@@ -77,6 +77,9 @@ public enum PosteriorFileFormat {
         case modelKind = "model_kind"
         case modelCardSHA256 = "model_card_sha256"
         case runSeconds = "run_seconds"
+        /// JSON array of the pre-processing steps run before the model (`npe-infer --preprocess`), in order; absent
+        /// without pre-processing.
+        case preprocessing
         case cataloguePath = "catalogue_path"
         /// Lowercase hex SHA-256 of the catalogue file's bytes.
         case catalogueSHA256 = "catalogue_sha256"

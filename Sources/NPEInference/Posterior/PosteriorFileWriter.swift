@@ -101,6 +101,7 @@ enum PosteriorFileWriter {
         ]
         for (key, value) in values { try attributes.set(key.rawValue, to: value) }
         if let card = job.model.cardSHA256 { try attributes.set(Key.modelCardSHA256.rawValue, to: .string(card)) }
+        if let chain = job.model.preprocessing { try attributes.set(Key.preprocessing.rawValue, to: .string(chain)) }
         if let runSeconds { try attributes.set(Key.runSeconds.rawValue, to: .double(runSeconds)) }
         if job.settings.predictiveCheck {
             let predictive: [(Key, HDF5AttributeValue)] = [

@@ -22,6 +22,8 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
     public var predictiveDraws: Int
     public var predictiveReplicates: Int
     public var misfitThreshold: Double
+    /// The pre-processing chain's record (absent without one, so earlier digests are unchanged).
+    public var preprocessing: String?
 
     public init(job: InferenceJob) {
         formatVersion = PosteriorFileFormat.version
@@ -38,6 +40,7 @@ public struct PosteriorRunIdentity: Codable, Equatable, Sendable {
         predictiveDraws = job.settings.predictiveDraws
         predictiveReplicates = job.settings.predictiveReplicates
         misfitThreshold = job.settings.misfitThreshold
+        preprocessing = job.model.preprocessing
     }
 
     /// Sorted-keys JSON, the manifest's content.
