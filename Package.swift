@@ -159,7 +159,7 @@ let package = Package(
         .executableTarget(name: "npe-report", dependencies: ["NPEReport", argumentParser]),
         .executableTarget(
             name: "npe-bench",
-            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
+            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEFlexARE", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
             path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests

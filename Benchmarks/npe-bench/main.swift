@@ -8,6 +8,7 @@ let suites: [String: () throws -> Void] = [
     "flows": FlowsSuite.run,
     "train": TrainSuite.run,
     "gan": GANSuite.run,
+    "flexare": FlexARESuite.run,
     "infer": InferSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())

@@ -88,8 +88,7 @@ public final class FlexARETrainer {
             var totals = [Double](repeating: 0, count: 7)  // loss, l1, adversarial, continuity, physics, D loss, rows
             var step = 0
             while let batch = try stream.next() {
-                let sums = try model.denoiser != nil ? denoiserStep(batch, epoch: epoch, step: step)
-                    : imputerStep(batch, epoch: epoch, step: step, adversarial: adversarial)
+                let sums = try self.step(batch, epoch: epoch, index: step)
                 for i in totals.indices { totals[i] += sums[i] }
                 if communicator.isRoot { onStep?(epoch, step, Float(sums[0] / max(sums[6], 1))) }
                 step += 1
@@ -133,6 +132,14 @@ public final class FlexARETrainer {
         func text<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
         return [datasetDigest, try text(shaping), try text(model.architecture), try text(pairs.noise?.noise), try text(pairs.mask),
                 try text(rowFilter)].joined(separator: "|")
+    }
+
+    /// One training step on this worker's slice (`index` counts steps within the epoch; it only names a failing
+    /// step): a denoiser step, or an imputer step that is adversarial from epoch `pretrainEpochs` on. Returns the
+    /// global sums (loss, L1, adversarial, continuity, physics, discriminator loss, rows).
+    public func step(_ batch: TrainingBatch, epoch: Int, index: Int) throws -> [Double] {
+        model.denoiser != nil ? try denoiserStep(batch, epoch: epoch, step: index)
+            : try imputerStep(batch, epoch: epoch, step: index, adversarial: epoch >= options.pretrainEpochs)
     }
 
     /// One denoiser step; returns the global sums (loss, 0, 0, 0, 0, 0, rows).

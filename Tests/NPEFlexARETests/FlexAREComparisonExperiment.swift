@@ -19,7 +19,8 @@ import Testing
 ///         swift test -c release -Xswiftc -enable-testing --skip-build --filter flexareSideBySide
 ///
 /// Models (registry references): `den`, `imp`, `clean` (flow, noise: none), `noisy` (flow with σ input), `masked`
-/// (mask-aware flow). Row t of the first T unflagged test rows gets one-transit Ariel MCS noise (σ row t mod 722,
+/// (mask-aware flow). Row t of the first T unflagged test rows gets Ariel MCS noise for `TRANSITS` transits (default
+/// 10, as the models were trained; σ row t mod 722,
 /// draws keyed on (12, t)); the masked variant drops the segment's bins. Per method it prints JSON: per-parameter
 /// RMSE of the posterior mean, marginal coverage of central intervals and HPD expected coverage (from log q),
 /// importance-sampling efficiency ESS/S against the simulator's exact likelihood of the *observed* bins (first
@@ -46,7 +47,8 @@ func flexareSideBySide() throws {
 
     // Test rows with noise.
     let rows = try reader.readRows(0..<min(reader.rowCount, targets * 2))
-    let table = try TrainingNoise.arielMCS().sigmaRows
+    let transits = Int(env["FLEXARE_COMPARE_TRANSITS"] ?? "") ?? 10
+    let table = try TrainingNoise.arielMCS(transits: transits).sigmaRows
     var theta: [Double] = [], truthX: [Float] = [], x: [Float] = [], sigma: [Float] = [], context: [Float] = []
     for k in 0..<(rows.x.count / m) where (rows.flags?[k] ?? 0) == 0 && theta.count < targets * d {
         let t = theta.count / d
@@ -149,7 +151,7 @@ func flexareSideBySide() throws {
         "mask_aware_masked": try evaluate(masked, chain: nil, input: maskedX, observedMask: true),
     ]
     let report: [String: Any] = [
-        "targets": count, "samples": samples, "is_targets": min(isTargets, count), "segment": "\(segment.name) \(segment.first)-\(segment.last)",
+        "targets": count, "samples": samples, "transits": transits, "is_targets": min(isTargets, count), "segment": "\(segment.name) \(segment.first)-\(segment.last)",
         "parameters": clean.parameterNames, "coverage_levels": levels, "prior_rmse": priorRMSE,
         "reconstruction": reconstruction, "methods": methods,
     ]

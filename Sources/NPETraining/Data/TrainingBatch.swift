@@ -16,4 +16,12 @@ public struct TrainingBatch: Sendable, Equatable {
     public var globalCount: Int
 
     public var count: Int { rows.count }
+
+    public init(rows: [Int], theta: Tensor, x: Tensor, context: Tensor? = nil, globalCount: Int) {
+        self.rows = rows
+        self.theta = theta
+        self.x = x
+        self.context = context
+        self.globalCount = globalCount
+    }
 }
