@@ -59,13 +59,7 @@ extension FlexARETrainingSession {
             metrics["validation_accuracy"] = best.validationAccuracy
             metrics["validation_rmse_ppm"] = best.validationRMSEPPM
         }
-        var lineage = lineage
-        lineage.simulator.configuration[PosteriorModel.priorKey] = String(decoding: try JSONEncoder().encode(prior), as: UTF8.self)
-        let parameters = try prior.thetaIndices.map { index -> ParameterDescription in
-            let parameter = prior.parameters[index]
-            let json = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(parameter))
-            return ParameterDescription(name: parameter.name, unit: parameter.unit ?? "", prior: json)
-        }
+        let (parameters, lineage) = try PosteriorModel.priorRecord(prior, lineage: lineage)
         let grid = InputGrid(wavelengths: metadata.wavelength, binWidths: metadata.binWidth.isEmpty ? nil : metadata.binWidth)
         let card = try outcome.model.card(parameters: parameters, inputGrid: grid, dataset: lineage,
                                           training: TrainingRecord(configuration: recordJSON, seed: options.seed),

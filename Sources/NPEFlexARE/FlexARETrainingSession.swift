@@ -98,16 +98,7 @@ public final class FlexARETrainingSession: @unchecked Sendable {
         -> (scaling: SpectrumScaling, filter: OutlierFilter?, rejectedFraction: Double)
     {
         let m = reader.featureCount
-        let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
-        var x: [Float] = [], count = 0
-        chunks: for chunk in 0..<reader.chunkCount {
-            let read = try reader.readChunk(chunk)
-            for (k, row) in read.rows.enumerated() where !split.isValidation(row: row) && (read.flags?[k] ?? 0) & failed == 0 {
-                x += read.x[(k * m)..<((k + 1) * m)]
-                count += 1
-                if count == fitRows { break chunks }
-            }
-        }
+        let (x, count) = try TrainingSession.firstTrainingSpectra(reader: reader, split: split, limit: fitRows)
         guard count >= 2 else { throw TrainingSetupError.datasetUnusable(path: reader.url.path, reason: "fewer than 2 usable training rows") }
         let filter = limit.map { OutlierFilter(x: x, count: count, limit: $0) }
         var kept: [Float] = []

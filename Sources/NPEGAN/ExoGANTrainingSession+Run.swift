@@ -62,13 +62,7 @@ extension ExoGANTrainingSession {
             metrics["final_real_score"] = last.realScore
             metrics["final_fake_score"] = last.fakeScore
         }
-        var lineage = lineage
-        lineage.simulator.configuration[PosteriorModel.priorKey] = String(decoding: try JSONEncoder().encode(prior), as: UTF8.self)
-        let parameters = try prior.thetaIndices.map { index -> ParameterDescription in
-            let parameter = prior.parameters[index]
-            let json = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(parameter))
-            return ParameterDescription(name: parameter.name, unit: parameter.unit ?? "", prior: json)
-        }
+        let (parameters, lineage) = try PosteriorModel.priorRecord(prior, lineage: lineage)
         let grid = InputGrid(wavelengths: metadata.wavelength, binWidths: metadata.binWidth.isEmpty ? nil : metadata.binWidth)
         let id = try outcome.model.publish(
             to: ModelRegistry(root: request.registry), name: request.modelName, parameters: parameters, inputGrid: grid,

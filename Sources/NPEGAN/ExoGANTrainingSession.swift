@@ -106,16 +106,7 @@ public final class ExoGANTrainingSession: @unchecked Sendable {
     {
         guard let limit else { return (nil, 0) }
         let m = reader.featureCount
-        let failed = TrainingDatasetFormat.RowFlags.nonFiniteSimulation.rawValue
-        var x: [Float] = [], count = 0
-        chunks: for chunk in 0..<reader.chunkCount {
-            let read = try reader.readChunk(chunk)
-            for (k, row) in read.rows.enumerated() where !split.isValidation(row: row) && (read.flags?[k] ?? 0) & failed == 0 {
-                x += read.x[(k * m)..<((k + 1) * m)]
-                count += 1
-                if count == TrainingSession.standardizationRows { break chunks }
-            }
-        }
+        let (x, count) = try TrainingSession.firstTrainingSpectra(reader: reader, split: split)
         guard count >= 2 else {
             throw TrainingSetupError.datasetUnusable(path: reader.url.path, reason: "fewer than 2 usable training rows")
         }

@@ -32,12 +32,7 @@ extension PosteriorModel {
         if let noise, noise.binCount != architecture.xCount {
             throw ModelCardError.inconsistent("noise has \(noise.binCount) bins, the network reads \(architecture.xCount)")
         }
-        var lineage = lineage
-        lineage.simulator.configuration[priorKey] = try CardJSON.string(prior)
-        let parameters = try prior.thetaIndices.map { index -> ParameterDescription in
-            let parameter = prior.parameters[index]
-            return ParameterDescription(name: parameter.name, unit: parameter.unit ?? "", prior: try CardJSON.value(parameter))
-        }
+        let (parameters, lineage) = try Self.priorRecord(prior, lineage: lineage)
         let context = prior.contextIndices.map { ContextInput(name: prior.parameters[$0].name, unit: prior.parameters[$0].unit ?? "") }
         let s = estimator.standardization
         var standardisation = [
