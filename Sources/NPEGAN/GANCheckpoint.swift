@@ -2,6 +2,7 @@ import Foundation
 import NPEData
 import NPERegistry
 import NPETensor
+import NPETraining
 import NPESupport
 import NPESafetensors
 
@@ -31,31 +32,15 @@ public struct GANCheckpoint {
     static let parts = ["model", "generatorOptimizer", "discriminatorOptimizer"]
 
     public func write(to url: URL) throws {
-        var tensors: [String: TensorBlob] = [:]
-        for (prefix, dictionary) in zip(Self.parts, [model, generatorOptimizer, discriminatorOptimizer]) {
-            for (name, tensor) in dictionary { tensors["\(prefix).\(name)"] = try TensorBlob(shape: tensor.shape, floats: tensor.scalars) }
-        }
-        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        try Self.writeAtomically(SealedSafetensors.encode(NamedTensors(tensors: tensors, metadata: [Self.metadataKey: json])), to: url)
+        let parts = Dictionary(uniqueKeysWithValues: zip(Self.parts, [model, generatorOptimizer, discriminatorOptimizer]))
+        try Self.writeAtomically(PartitionedCheckpoint.encode(parts: parts, state: state, metadataKey: Self.metadataKey), to: url)
     }
 
     /// - Throws: ``ExoGANError/invalidModel(_:)`` naming the file for anything that is not a format-1 GAN checkpoint.
     public static func read(from url: URL) throws -> GANCheckpoint {
         func bad(_ why: String) -> ExoGANError { .invalidModel("checkpoint \(url.path): \(why)") }
-        let named: NamedTensors
-        do { named = try SealedSafetensors.decode(try Data(contentsOf: url)) } catch {
-            throw bad("unusable (\(error)); it cannot be resumed. Delete it and rerun without --resume to train from the start")
-        }
-        guard let json = named.metadata[metadataKey],
-              let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)) else { throw bad("missing or malformed metadata") }
+        let (state, dictionaries) = try PartitionedCheckpoint.decode(url, parts: parts, metadataKey: metadataKey, as: State.self, fail: bad)
         guard state.formatVersion == 1 else { throw bad("format version \(state.formatVersion), expected 1") }
-        var dictionaries = Dictionary(uniqueKeysWithValues: parts.map { ($0, [String: Tensor]()) })
-        for (key, blob) in named.tensors {
-            guard let dot = key.firstIndex(of: "."), dictionaries[String(key[..<dot])] != nil, let floats = blob.floats else {
-                throw bad("unexpected tensor '\(key)'")
-            }
-            dictionaries[String(key[..<dot])]![String(key[key.index(after: dot)...])] = try Tensor(shape: blob.shape, scalars: floats)
-        }
         return GANCheckpoint(state: state, model: dictionaries["model"]!, generatorOptimizer: dictionaries["generatorOptimizer"]!,
                              discriminatorOptimizer: dictionaries["discriminatorOptimizer"]!)
     }
