@@ -120,7 +120,7 @@ let package = Package(
         // The FlexARE baseline (dense denoising autoencoder, U-Net imputer, pre-processing before a flow).
         .target(
             name: "NPEFlexARE",
-            dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport"],
+            dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPEYAML", "NPESupport", yams],
             swiftSettings: swiftSettings),
 
         // npe-report: the static HTML catalogue report (Mustache templates, plots drawn by the plotting venv).

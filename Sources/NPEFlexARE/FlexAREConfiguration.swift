@@ -2,8 +2,8 @@ import NPENN
 import NPESupport
 
 /// The `flexare:` section of a training configuration: the settings of `npe-train --kind denoiser` and
-/// `--kind imputer` (`docs/flexare.md`). NPETraining keeps the section as plain data
-/// (`TrainingConfiguration.kindSections["flexare"]`); this module owns its keys, defaults and checks.
+/// `--kind imputer` (`docs/flexare.md`), owned here as a ``NPETraining/TrainingConfigurationSection``. Read it with
+/// `configuration.flexare`.
 ///
 /// The defaults are the FlexARE report's winning settings: a dense denoising autoencoder with GELU, instance
 /// normalisation, no dropout and learning rate 10⁻³; a U-Net imputer with 2 residual blocks, instance

@@ -1,7 +1,5 @@
 /// What can go wrong with a FlexARE model, each case naming the file, key or model at fault.
 public enum FlexAREError: Error, Equatable, CustomStringConvertible {
-    /// A `flexare:` configuration key with a bad value.
-    case configuration(key: String, reason: String)
     /// A registry entry that is not a usable FlexARE model (wrong kind, bad architecture, missing weights).
     case invalidModel(String)
     /// A dataset or option the run cannot use.
@@ -13,7 +11,6 @@ public enum FlexAREError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .configuration(key, reason): return "training configuration: \(key): \(reason)"
         case let .invalidModel(reason): return "FlexARE model: \(reason)"
         case let .unusable(reason): return reason
         case let .nonFiniteLoss(epoch, step, which, value):

@@ -44,7 +44,7 @@ extension FlexARETrainingSession {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         let record = FlexARERunRecord(
-            kind: role.cardKind, training: request.configuration.training, flexare: configuration.section, options: options,
+            kind: role.cardKind, training: request.configuration.training, flexare: configuration, options: options,
             noise: pairs.noise?.noise.source, maskSegments: pairs.mask?.segments.map(\.name), configurationFile: request.configurationText != nil,
             epochsRun: outcome.history.count, bestEpoch: outcome.bestEpoch, workers: workers, outlierFilter: rowFilter,
             rejectedFractionEstimate: rejectedFraction)
@@ -77,7 +77,7 @@ extension FlexARETrainingSession {
 struct FlexARERunRecord: Encodable {
     var kind: String
     var training: TrainingOptions
-    var flexare: JSONValue
+    var flexare: FlexAREConfiguration
     var options: FlexARETrainingOptions
     /// The declared noise the inputs carried (nil: clean inputs).
     var noise: String?

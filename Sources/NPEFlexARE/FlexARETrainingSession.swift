@@ -44,7 +44,7 @@ public final class FlexARETrainingSession: @unchecked Sendable {
         metadata = reader.metadata
         rowCount = reader.rowCount
         prior = try TrainingSession.prior(of: reader.metadata, path: path)
-        configuration = try FlexAREConfiguration(section: request.configuration.kindSections[FlexAREConfiguration.sectionKey])
+        configuration = request.configuration.flexare
         options = Self.options(request.configuration, configuration, role: role)
         let split = DataSplit(seed: options.seed, validationFraction: options.validationFraction)
         let fit = try Self.fit(reader: reader, split: split, limit: request.configuration.training.outlierLimit)

@@ -16,22 +16,21 @@ public struct FlexAREModelKind: ModelKind {
 
     public var cardKind: String { role.cardKind }
     public var trainingName: String { role.rawValue }
+    public var configurationSections: [any TrainingConfigurationSection.Type] { [FlexAREConfiguration.self] }
 
     /// `--batch-size` and `--learning-rate` set the role's `flexare.denoiser` or `flexare.imputer` values (the
     /// report's defaults differ from the flow's); the epoch budget and seed are `training:`'s.
     public func applying(_ overrides: TrainingConfiguration.Overrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration {
         var configuration = configuration
-        var section = try FlexAREConfiguration(section: configuration.kindSections[FlexAREConfiguration.sectionKey])
         switch role {
         case .denoiser:
-            if let batchSize = overrides.batchSize { section.denoiser.batchSize = batchSize }
-            if let learningRate = overrides.learningRate { section.denoiser.learningRate = learningRate }
+            if let batchSize = overrides.batchSize { configuration.flexare.denoiser.batchSize = batchSize }
+            if let learningRate = overrides.learningRate { configuration.flexare.denoiser.learningRate = learningRate }
         case .imputer:
-            if let batchSize = overrides.batchSize { section.imputer.batchSize = batchSize }
-            if let learningRate = overrides.learningRate { section.imputer.learningRate = learningRate }
+            if let batchSize = overrides.batchSize { configuration.flexare.imputer.batchSize = batchSize }
+            if let learningRate = overrides.learningRate { configuration.flexare.imputer.learningRate = learningRate }
         }
-        try section.validate()
-        configuration.kindSections[FlexAREConfiguration.sectionKey] = section.section
+        // applying validates every section, flexare: included.
         return try configuration.applying(.init(epochs: overrides.epochs, seed: overrides.seed))
     }
 

@@ -101,8 +101,8 @@ struct FlexARECommandTests {
         try h.buildDataset(["--simulator", "linear-gaussian", "--rows", "200", "--out", "lg", "--seed", "3", "--threads", "2"])
         try h.write("flexare:\n  imputer: {hnt_rate: 0.5}\n", to: "typo.yaml")
         let cases: [([String], String)] = [
-            (["--kind", "imputer", "--dataset", "lg", "--config", "typo.yaml"], "flexare.imputer.hnt_rate: unknown key"),
-            (["--kind", "denoiser", "--dataset", "lg", "--learning-rate", "0"], "flexare.denoiser.learning_rate: expected a positive number"),
+            (["--kind", "imputer", "--dataset", "lg", "--config", "typo.yaml"], "typo.yaml:2: key 'flexare.imputer.hnt_rate': unknown key"),
+            (["--kind", "denoiser", "--dataset", "lg", "--learning-rate", "0"], "key 'flexare.denoiser.learning_rate': '0.0' is invalid: expected a positive number"),
             // The linear-Gaussian problem's 10 features are not on Ariel's instrument grid.
             (["--kind", "imputer", "--dataset", "lg"], "segments: ariel needs a grid"),
         ]
