@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
         .library(name: "NPEModelKinds", targets: ["NPEModelKinds"]),
+        .library(name: "NPESequential", targets: ["NPESequential"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
         .executable(name: "npe-infer", targets: ["npe-infer"]),
@@ -126,6 +127,14 @@ let package = Package(
             dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPEChecksum", "NPESimulators"],
             swiftSettings: swiftSettings),
 
+        // Sequential rounds for the targets an amortised model cannot settle: TSNPE, APT and SNPE-IS
+        // (docs/refine.md). Proposals are parameter sources, APT's atomic loss a TrainingLoss.
+        .target(
+            name: "NPESequential",
+            dependencies: ["NPETraining", "NPEInference", "NPEDatasets", "NPEFlows", "NPENN", "NPETensor", "NPEData", "NPESimulators",
+                           "NPESafetensors", "NPEChecksum", "NPESupport"],
+            swiftSettings: swiftSettings),
+
         // MARK: - Command-line layer
         // What the executables share: the stderr progress bar, SIGINT/SIGTERM as a polled stop flag, the one worker
         // launcher (MPI or threads), shared option groups, and the training driver every model kind runs through.
@@ -174,6 +183,9 @@ let package = Package(
         .testTarget(name: "NPEModelsTests", dependencies: ["NPEModels", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEGANTests", dependencies: ["NPEGAN", "NPEData", "NPETraining", "NPEParallel", "NPERegistry", "NPEModels", "NPEInference", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
+        .testTarget(
+            name: "NPESequentialTests",
+            dependencies: ["NPESequential", "NPETraining", "NPEFlows", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
