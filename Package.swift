@@ -39,6 +39,7 @@ let package = Package(
         .executable(name: "npe-train", targets: ["npe-train"]),
         .executable(name: "npe-validate", targets: ["npe-validate"]),
         .executable(name: "npe-report", targets: ["npe-report"]),
+        .executable(name: "npe-refine", targets: ["npe-refine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -131,8 +132,8 @@ let package = Package(
         // (docs/refine.md). Proposals are parameter sources, APT's atomic loss a TrainingLoss.
         .target(
             name: "NPESequential",
-            dependencies: ["NPETraining", "NPEInference", "NPEDatasets", "NPEFlows", "NPENN", "NPETensor", "NPEData", "NPESimulators",
-                           "NPESafetensors", "NPEChecksum", "NPESupport"],
+            dependencies: ["NPEModelKinds", "NPETraining", "NPEInference", "NPEDatasets", "NPEModels", "NPERegistry", "NPEFlows", "NPENN",
+                           "NPETensor", "NPEData", "NPESimulators", "NPESafetensors", "NPEChecksum", "NPESupport"],
             swiftSettings: swiftSettings),
 
         // MARK: - Command-line layer
@@ -157,6 +158,7 @@ let package = Package(
             name: "npe-validate",
             dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators", argumentParser]),
         .executableTarget(name: "npe-report", dependencies: ["NPEReport", argumentParser]),
+        .executableTarget(name: "npe-refine", dependencies: ["NPECommandLine", "NPESequential", argumentParser]),
         .executableTarget(
             name: "npe-bench",
             dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
@@ -185,7 +187,8 @@ let package = Package(
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
         .testTarget(
             name: "NPESequentialTests",
-            dependencies: ["NPESequential", "NPETraining", "NPEFlows", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),
+            dependencies: ["NPESequential", "NPETraining", "NPEFlows", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "NPETestSupport",
+                           "NPEInference", "NPEModels", "NPERegistry", "npe-refine"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),

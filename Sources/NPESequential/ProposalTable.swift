@@ -41,7 +41,7 @@ public struct ProposalTable: ParameterSource {
         guard rows.upperBound <= count else {
             throw SequentialError.invalidSetting("the proposal table holds \(count) rows; rows \(rows) were asked for")
         }
-        try prior.draw(rows: rows, seed: seed, into: values)
+        prior.draw(rows: rows, seed: seed, into: values)
         let width = prior.parameters.count
         for (offset, row) in rows.enumerated() {
             for j in 0..<thetaCount { values[offset * width + prior.thetaIndices[j]] = theta[row * thetaCount + j] }
