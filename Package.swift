@@ -161,7 +161,8 @@ let package = Package(
         .executableTarget(name: "npe-refine", dependencies: ["NPECommandLine", "NPESequential", argumentParser]),
         .executableTarget(
             name: "npe-bench",
-            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
+            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission",
+                           "NPESequential"],
             path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
@@ -188,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "NPESequentialTests",
             dependencies: ["NPESequential", "NPETraining", "NPEFlows", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "NPETestSupport",
-                           "NPEInference", "NPEModels", "NPERegistry", "npe-refine"]),
+                           "NPEInference", "NPERegistry", "npe-refine", "npe-build-dataset", "npe-train"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),

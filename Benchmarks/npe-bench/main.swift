@@ -8,6 +8,7 @@ let suites: [String: () throws -> Void] = [
     "train": TrainSuite.run,
     "gan": GANSuite.run,
     "infer": InferSuite.run,
+    "sequential": SequentialSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
 for name in requested {

@@ -1,83 +1,46 @@
 import Foundation
-import NPEData
-import NPEFlows
 import NPEInference
-import NPEModels
 import NPERegistry
 import NPESimulators
 import NPESupport
-import NPETensor
 import NPETestSupport
-import NPETraining
 import Testing
 
-/// A registry with a deliberately under-trained amortised `npe-flow` model of the built-in linear-Gaussian
-/// problem (D 5, M 10; 2,000 rows, 4 epochs: its posteriors are too wide, as on a flagged target), and a
-/// catalogue of three noisy observations.
+/// A registry with a deliberately under-trained amortised model of the built-in linear-Gaussian problem (D 5,
+/// M 10), built and trained by the commands themselves (2,000 rows, 4 epochs: its posteriors are too wide, as
+/// on a flagged target), and a CSV catalogue of three noisy observations with their σ = 0.1.
 struct RefineCommandFixture {
     let problem = LinearGaussianProblem.standard()
     let directory: URL
     var registry: URL { directory.appendingPathComponent("registry") }
-    var catalogue: URL { directory.appendingPathComponent("catalogue.h5") }
+    var catalogue: URL { directory.appendingPathComponent("catalogue.csv") }
 
     init() throws {
         directory = try makeTemporaryDirectory("npe-refine")
-        let datasetURL = directory.appendingPathComponent("dataset.h5")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let metadata = TrainingDatasetMetadata(
-            parameterNames: problem.inputNames, parameterUnits: [String](repeating: "", count: 5),
-            priorJSON: try problem.prior.jsonString(), contextNames: [], wavelength: (0..<10).map { 1 + 0.1 * Double($0) },
-            binWidth: [Double](repeating: 0.1, count: 10), simulatorName: problem.name, simulatorVersion: problem.version,
-            simulatorConfigurationJSON: String(decoding: try encoder.encode(problem.configuration), as: UTF8.self),
-            noiseModelJSON: try problem.noiseModel.jsonString(), seed: 1)
-        let writer = try TrainingDatasetWriter(creatingAt: datasetURL, metadata: metadata, chunkRows: 500)
-        let stream = RandomStream(seed: 31)
-        let rows = 2000
-        var thetaAll: [Float] = [], xAll: [Float] = []
-        for r in 0..<rows {
-            let theta = (0..<5).map { stream.normalDouble(UInt64(5 * r + $0)) }
-            let x = try problem.simulate(theta).map(Float.init)
-            thetaAll += theta.map(Float.init)
-            xAll += x
-            try writer.append(theta: theta.map(Float.init), x: x)
-        }
-        _ = try writer.commit()
-        let reader = try TrainingDatasetReader(contentsOf: datasetURL)
-        let architecture = EstimatorArchitecture(
-            thetaSupports: PriorSupportMaps.thetaSupports(of: problem.prior), xCount: 10,
-            embedding: EmbeddingArchitecture(kind: .mlp, hiddenWidths: [32], outputCount: 16), flowKind: .maf,
-            transforms: 3, hiddenWidths: [32, 32])
-        let estimator = try NeuralPosteriorEstimator(
-            architecture: architecture,
-            standardization: try Standardization.fit(theta: try Tensor(shape: [rows, 5], scalars: thetaAll),
-                                                     x: try Tensor(shape: [rows, 10], scalars: xAll), supports: architecture.thetaSupports),
-            stream: RandomStream(seed: 2))
-        var options = TrainingOptions()
-        options.epochs = 4
-        options.batchSize = 128
-        options.learningRate = 3e-3
-        options.seed = 5
-        let noise = try TrainingNoise(sigmaRows: [problem.noiseStandardDeviation.map(Float.init)], source: "linear-gaussian sigma")
-        _ = try Trainer(model: estimator, options: options, reader: reader, noise: NoiseAugmentation(noise: noise, seed: 9)).run()
-        let card = try PosteriorModel.makeCard(
-            estimator: estimator, prior: problem.prior, dataset: metadata, lineage: PosteriorModel.lineage(of: reader, path: datasetURL.path),
-            noise: noise, training: TrainingRecord(configuration: .null, seed: 5), metrics: [:])
-        try PosteriorModel.publish(estimator, name: "lg", to: ModelRegistry(root: registry), card: card)
+        let build = try runProcess(builtExecutable(named: "npe-build-dataset"),
+                                   ["--simulator", "linear-gaussian", "--rows", "2000", "--out", directory.appendingPathComponent("lg").path,
+                                    "--seed", "3", "--threads", "2"])
+        try #require(build.status == 0, "\(build.errors)")
+        let config = directory.appendingPathComponent("small.yaml")
+        try """
+            flow: {kind: maf, transforms: 3, hidden_widths: [32, 32]}
+            embedding: {kind: mlp, hidden_widths: [32], output: 16}
+            training: {batch_size: 128, learning_rate: 3e-3, epochs: 4, patience: 50}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let train = try runProcess(builtExecutable(named: "npe-train"),
+                                   ["--dataset", directory.appendingPathComponent("lg").path, "--registry", registry.path, "--name", "lg",
+                                    "--config", config.path, "--checkpoint-dir", directory.appendingPathComponent("checkpoints").path])
+        try #require(train.status == 0 && train.output.contains("published lg@1"), "\(train.errors)")
 
-        let catalogueStream = RandomStream(seed: 77)
-        var x: [Float] = []
+        // Three observations: θ ~ N(0, 0.5²) per parameter, x = Aθ + b + 0.1 ε.
+        let stream = RandomStream(seed: 77)
+        var lines = ["id," + (0..<10).map { "x_\($0)" }.joined(separator: ",") + "," + (0..<10).map { "sigma_\($0)" }.joined(separator: ",")]
         for t in 0..<3 {
-            let theta = (0..<5).map { 0.5 * catalogueStream.child(1).normalDouble(UInt64(5 * t + $0)) }
-            let clean = try problem.simulate(theta)
-            x += (0..<10).map { m in Float(clean[m] + 0.1 * catalogueStream.child(2).normalDouble(UInt64(10 * t + m))) }
+            let clean = try problem.simulate((0..<5).map { 0.5 * stream.child(1).normalDouble(UInt64(5 * t + $0)) })
+            let x = (0..<10).map { clean[$0] + 0.1 * stream.child(2).normalDouble(UInt64(10 * t + $0)) }
+            lines.append("planet-\(t)," + x.map { String($0) }.joined(separator: ",") + String(repeating: ",0.1", count: 10))
         }
-        let file = try HDF5File.create(at: catalogue)
-        let root = try file.root()
-        try root.createDataset("x", values: x, shape: [3, 10])
-        try root.createDataset("wavelength", values: (0..<10).map { 1 + 0.1 * Double($0) })
-        try root.createDataset("id", strings: (0..<3).map { "planet-\($0)" })
-        try file.commit()
+        try (lines.joined(separator: "\n") + "\n").write(to: catalogue, atomically: true, encoding: .utf8)
     }
 
     /// A copy of the registry, so two runs publish into registries of their own.
@@ -107,7 +70,7 @@ struct RefineCommandFixture {
         #expect(result.errors.contains("planet-0 round 1 [tsnpe, truncated-prior]"), "\(result.errors)")
         let file = try PosteriorFile.read(from: out)
         #expect(file.ids == ["planet-0", "planet-1", "planet-2"])
-        let catalogue = try Catalogue(hdf5: fixture.catalogue)
+        let catalogue = try Catalogue(csv: fixture.catalogue, contextNames: [])
         for t in [0, 2] {
             let ess = try #require(file.effectiveSampleSize?[t])
             #expect(ess >= 100, "target \(t): ESS \(ess)")
