@@ -158,7 +158,7 @@ let package = Package(
             name: "npe-validate",
             dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators", argumentParser]),
         .executableTarget(name: "npe-report", dependencies: ["NPEReport", argumentParser]),
-        .executableTarget(name: "npe-refine", dependencies: ["NPECommandLine", "NPESequential", argumentParser]),
+        .executableTarget(name: "npe-refine", dependencies: ["NPECommandLine", "NPESequential", "NPETensor", argumentParser]),
         .executableTarget(
             name: "npe-bench",
             dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission",

@@ -16,6 +16,8 @@ public enum SequentialError: Error, Equatable, CustomStringConvertible, Sendable
     case atomicLoss(String)
     /// A resumed run's directory belongs to another run, or a round's files are damaged.
     case resumeMismatch(path: String, reason: String)
+    /// The run was asked to stop (Ctrl-C, SIGTERM); everything finished is on disk for --resume.
+    case interrupted(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum SequentialError: Error, Equatable, CustomStringConvertible, Sendable
         case let .invalidTarget(target, reason): return "target \(target): \(reason)"
         case let .atomicLoss(reason): return "atomic APT loss: \(reason)"
         case let .resumeMismatch(path, reason): return "\(path): cannot resume: \(reason)"
+        case let .interrupted(reason): return "interrupted: \(reason)"
         }
     }
 }

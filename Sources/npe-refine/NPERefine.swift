@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NPECommandLine
 import NPESequential
+import NPETensor
 
 /// `npe-refine`: sequential rounds (TSNPE, APT, SNPE-IS) for the targets an amortised model cannot settle.
 struct NPERefine: ParsableCommand {
@@ -53,6 +54,8 @@ struct NPERefine: ParsableCommand {
             registry: URL(fileURLWithPath: model.registry), model: model.model, catalogue: URL(fileURLWithPath: catalogue),
             selection: selection, settings: settings, concurrentTargets: concurrentTargets, samples: samples,
             importanceSampling: importanceSampling, output: URL(fileURLWithPath: out), resume: resume)
+        // Several targets train at once: one BLAS thread each, or they would fight over the cores.
+        Engine.configure(blasThreads: concurrentTargets > 1 ? 1 : threading.count)
         let stop = StopRequest(notice: "npe-refine: stopping after the current training step (again to quit at once)")
         let lock = NSLock()
         do {

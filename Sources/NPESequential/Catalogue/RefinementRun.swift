@@ -42,8 +42,10 @@ public enum RefinementRun {
         let loaded = try registry.load(request.model)
         let parent = try PosteriorModel(loaded: loaded)
         let likelihood = try TrainingSimulators.likelihood(of: parent)
+        // The final sampling runs alone, on every thread the refinement shared out.
         var inference = InferenceSettings(samplesPerTarget: request.samples, seed: request.settings.seed,
-                                          importanceSampling: request.importanceSampling, threads: request.settings.threads)
+                                          importanceSampling: request.importanceSampling,
+                                          threads: request.settings.threads * request.concurrentTargets)
         inference.predictiveDraws = 0
         let catalogueFile = InferenceCatalogue(url: request.catalogue, sha256: try SHA256.hexDigest(ofFileAt: request.catalogue))
         let (amortised, _) = try FlowModelKind().inferenceJob(for: loaded, catalogue: catalogueFile, settings: inference, predictiveRequested: false)
@@ -52,6 +54,11 @@ public enum RefinementRun {
         log("npe-refine: \(indices.count) of \(catalogue.targetCount) targets, \(request.settings.method.rawValue), "
             + "\(request.settings.rounds) rounds × \(request.settings.simulationsPerRound) simulations, \(request.concurrentTargets) at once")
         let problem = try RefinementProblem(prior: parent.prior, simulator: likelihood.simulator)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: request.roundsDirectory.path)) ?? []
+        guard request.resume || existing.isEmpty else {
+            throw SequentialError.resumeMismatch(path: request.roundsDirectory.path,
+                                                 reason: "it holds the rounds of an earlier run; pass --resume to continue it, or remove it")
+        }
         try FileManager.default.createDirectory(at: request.roundsDirectory, withIntermediateDirectories: true)
 
         let m = catalogue.binCount, a = catalogue.contextNames.count
@@ -104,6 +111,10 @@ public enum RefinementRun {
             outcomes.append(outcome)
         }
         try AtomicFile.write(JSONEncoder.iso.encode(outcomes), to: request.recordsURL)
+        // A stopped run writes no posterior file: the refined models of the unfinished targets do not exist yet.
+        if shouldStop() {
+            throw SequentialError.interrupted("stopped before every target was refined; rerun with --resume to continue")
+        }
         guard let parentSampler = amortised.sampler as? EstimatorSampler else {
             throw SequentialError.invalidSetting("model \(request.model) is not an npe-flow estimator")
         }
