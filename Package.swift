@@ -65,6 +65,8 @@ let package = Package(
         .target(name: "NPESupport", swiftSettings: swiftSettings),
         .target(name: "NPEChecksum", swiftSettings: swiftSettings),
         .target(name: "NPECSV", swiftSettings: swiftSettings),
+        // The one YAML node reader (priors, training and simulator configurations), errors in the caller's type.
+        .target(name: "NPEYAML", dependencies: [yams], swiftSettings: swiftSettings),
         // The safetensors codec, shared by registry weights and training checkpoints.
         .target(name: "NPESafetensors", dependencies: ["NPESupport", "NPEChecksum"], swiftSettings: swiftSettings),
         .target(name: "NPEParallel", swiftSettings: swiftSettings),
@@ -84,11 +86,11 @@ let package = Package(
         // The vocabulary: the Simulator protocol (row and batch), parameter sources and YAML priors, noise models,
         // the ADC2023 grid, analytic test problems.
         .target(
-            name: "NPESimulators", dependencies: ["NPECSV", "NPESupport", yams],
+            name: "NPESimulators", dependencies: ["NPECSV", "NPESupport", "NPEYAML", yams],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // The built-in ARIEL transmission forward model and its 11 MB of k-tables and CIA.
         .target(
-            name: "NPETransmission", dependencies: ["NPESimulators", yams],
+            name: "NPETransmission", dependencies: ["NPESimulators", "NPEYAML", yams],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // MARK: - Pipeline
@@ -104,7 +106,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "NPETraining",
-            dependencies: ["NPEData", "NPENN", "NPETensor", "NPEFlows", "NPEParallel", "NPERegistry", "NPESafetensors", "NPEModels", "NPESimulators", "NPESupport", yams],
+            dependencies: ["NPEData", "NPENN", "NPETensor", "NPEFlows", "NPEParallel", "NPERegistry", "NPESafetensors", "NPEModels", "NPESimulators", "NPESupport", "NPEYAML", yams],
             swiftSettings: swiftSettings),
         .target(
             name: "NPEInference",
@@ -113,7 +115,7 @@ let package = Package(
         // The ExoGAN baseline (ASPA images, DCGAN, inpainting retrieval); nothing below depends on it.
         .target(
             name: "NPEGAN",
-            dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport"],
+            dependencies: ["NPENN", "NPETensor", "NPEParallel", "NPERegistry", "NPESafetensors", "NPETraining", "NPEData", "NPEModels", "NPESimulators", "NPEInference", "NPESupport", "NPEYAML", yams],
             swiftSettings: swiftSettings),
 
         // npe-report: the static HTML catalogue report (Mustache templates, plots drawn by the plotting venv).
@@ -177,6 +179,7 @@ let package = Package(
         .testTarget(name: "NPESimulatorsTests", dependencies: ["NPESimulators", "NPECSV", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPETransmissionTests", dependencies: ["NPETransmission", "NPESimulators", "NPECSV", "NPETestSupport"]),
         .testTarget(name: "NPECSVTests", dependencies: ["NPECSV"]),
+        .testTarget(name: "NPEYAMLTests", dependencies: ["NPEYAML", yams]),
         .testTarget(
             name: "NPEInferenceTests",
             dependencies: ["NPEInference", "NPESimulators", "NPETransmission", "NPEData", "NPECSV", "NPETensor", "NPEFlows", "NPEModels", "NPERegistry",

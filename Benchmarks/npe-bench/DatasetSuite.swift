@@ -7,7 +7,7 @@ import NPESupport
 
 /// `dataset`: issue 4's figures for the ARIEL transmission model and the dataset builder.
 ///
-/// - `forward_model_ms`: one spectrum on one core, averaged over 256 distinct prior draws (cycled);
+/// - `forward_model_ms`: one spectrum on one core (``forwardModelMilliseconds()``, as the `forward` suite);
 /// - `build_rows_per_s`: rows per second of `DatasetBuilder` end to end (simulation, shards with shuffle+LZ4,
 ///   merge into dataset.h5), with `THREADS` threads, for `DATASET_ROWS` rows (default 100,000);
 /// - `storage_overhead_pct`: thread-seconds spent writing shards and merging, as a percentage of thread-seconds
@@ -18,25 +18,7 @@ enum DatasetSuite {
     static func run() throws {
         let simulator = try ArielTransmissionSimulator()
         let prior = try Prior.arielADC2023()
-        // Inputs of 256 draws, in the simulator's order, from the same generator the builder uses.
-        let positions = try prior.parameterIndices(forInputs: simulator.inputNames, simulator: simulator.name)
-        let draws: [[Double]] = (0..<256).map { row in
-            let stream = RandomStream(seed: 1).child(UInt64(row))
-            let values = prior.draw(uniforms: (0..<prior.uniformCount).map { stream.uniformDouble(UInt64($0)) })
-            return positions.map { values[$0] }
-        }
-        var output = [Double](repeating: 0, count: simulator.outputCount)
-        var next = 0
-        let seconds = try secondsPerCall(warmup: 64, rounds: 5, minimumSeconds: 0.5) {
-            try draws[next].withUnsafeBufferPointer { inputs in
-                try output.withUnsafeMutableBufferPointer { try simulator.simulate(inputs, into: $0) }
-            }
-            next = (next + 1) % draws.count
-        }
-        Figure(
-            suite: "dataset", name: "forward_model_ms", value: seconds * 1e3, unit: "ms",
-            extra: ["threads": 1, "bins": simulator.outputCount]
-        ).print()
+        try forwardModelFigure(suite: "dataset").print()
 
         let rows = Int(ProcessInfo.processInfo.environment["DATASET_ROWS"] ?? "") ?? 100_000
         let threads = benchmarkThreads

@@ -8,8 +8,7 @@ import NPETransmission
 
 /// `sequential`: issue 14's figures for `npe-refine` on the built-in ARIEL model.
 ///
-/// - `forward_model_ms`: milliseconds per spectrum of one round's simulation on one thread (2,048 prior rows
-///   through the batch entry point, as a round runs them);
+/// - `forward_model_ms`: the forward suite's one measurement (`forwardModelFigure`), one spectrum on one core;
 /// - `simulations_per_s`: one round of 4,096 rows over `THREADS` threads (default 2), as ``RoundSimulation``
 ///   runs it (proposal table, batch calls, joined in row order);
 /// - `refine_s_per_target`: one mock target (a prior draw, σ = 50 ppm per bin) refined from scratch by TSNPE,
@@ -28,16 +27,11 @@ enum SequentialSuite {
                                  context: context, kind: "bench")
         }
         let context = [1.0, 1.0]  // planet_mass (M_J), star_radius (R_sun)
-        let single = table(rows: 2048, context: context)
-        var start = Date()
-        _ = try RoundSimulation.run(single, problem: problem, seed: 1, threads: 1, batchRows: 256)
-        let oneThread = Date().timeIntervalSince(start)
-        Figure(suite: "sequential", name: "forward_model_ms", value: 1e3 * oneThread / 2048, unit: "ms",
-               extra: ["threads": 1, "rows": 2048]).print()
+        try forwardModelFigure(suite: "sequential").print()
 
         let threads = benchmarkThreads
         let round = table(rows: 4096, context: context)
-        start = Date()
+        var start = Date()
         let output = try RoundSimulation.run(round, problem: problem, seed: 1, threads: threads, batchRows: 256)
         let seconds = Date().timeIntervalSince(start)
         Figure(suite: "sequential", name: "simulations_per_s", value: 4096 / seconds, unit: "simulations/s",

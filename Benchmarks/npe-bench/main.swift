@@ -4,6 +4,7 @@ import Foundation
 let suites: [String: () throws -> Void] = [
     "engine": EngineSuite.run,
     "dataset": DatasetSuite.run,
+    "forward": ForwardSuite.run,
     "flows": FlowsSuite.run,
     "train": TrainSuite.run,
     "gan": GANSuite.run,

@@ -4,7 +4,7 @@ import NPESupport
 
 /// The DCGAN discriminator, images `[n, 16, 16, 1]` → logits `[n, 1]` (log-odds that an image is real); layers
 /// as in ``GANArchitecture``. Initialised as ``DCGANGenerator`` is.
-public final class DCGANDiscriminator: Layer {
+public final class DCGANDiscriminator: Layer, BatchNormalizedNetwork {
     public let down1: Conv2d
     public let down2: Conv2d
     public let norm2: BatchNormalization
@@ -34,14 +34,7 @@ public final class DCGANDiscriminator: Layer {
             + prefixed("norm3", norm3) + prefixed("classify", classify)
     }
 
-    public var namedBuffers: [(name: String, buffer: Variable)] {
-        prefixedBuffers("norm2", norm2) + prefixedBuffers("norm3", norm3)
-    }
-
-    public var mode: BatchNormalization.Mode {
-        get { norm2.mode }
-        set { norm2.mode = newValue; norm3.mode = newValue }
-    }
+    public var normalizations: [(name: String, layer: BatchNormalization)] { [("norm2", norm2), ("norm3", norm3)] }
 
     public func callAsFunction(_ images: Variable) throws -> Variable {
         let side = ASPALayout.side

@@ -6,7 +6,7 @@ import NPESupport
 ///
 /// Weights start as DCGAN prescribes: convolution and linear weights N(0, 0.02²), batch-norm scales
 /// N(1, 0.02²), biases and offsets 0.
-public final class DCGANGenerator: Layer {
+public final class DCGANGenerator: Layer, BatchNormalizedNetwork {
     public let project: Linear
     public let norm0: BatchNormalization
     public let up1: ConvTranspose2d
@@ -31,15 +31,7 @@ public final class DCGANGenerator: Layer {
             + prefixed("up2", up2)
     }
 
-    public var namedBuffers: [(name: String, buffer: Variable)] {
-        prefixedBuffers("norm0", norm0) + prefixedBuffers("norm1", norm1)
-    }
-
-    /// Training mode normalises with batch statistics; evaluation mode (inference) with the running ones.
-    public var mode: BatchNormalization.Mode {
-        get { norm0.mode }
-        set { norm0.mode = newValue; norm1.mode = newValue }
-    }
+    public var normalizations: [(name: String, layer: BatchNormalization)] { [("norm0", norm0), ("norm1", norm1)] }
 
     public func callAsFunction(_ z: Variable) throws -> Variable {
         guard z.shape.count == 2, z.shape[1] == architecture.latentDimension else {

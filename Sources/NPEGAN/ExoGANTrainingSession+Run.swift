@@ -86,7 +86,7 @@ extension ExoGANTrainingSession {
 struct ExoGANRunRecord: Encodable {
     var kind: String
     var training: TrainingOptions
-    var exogan: TrainingConfiguration.ExoGAN
+    var exogan: ExoGANConfiguration
     var ganOptions: GANTrainingOptions
     var configurationFile: Bool
     var epochsRun: Int

@@ -14,6 +14,7 @@ public struct ExoGANModelKind: ModelKind {
 
     public var cardKind: String { ExoGANModel.kind }
     public var trainingName: String { "exogan" }
+    public var configurationSections: [any TrainingConfigurationSection.Type] { [ExoGANConfiguration.self] }
 
     /// The GAN's batch and step size live in `exogan:` (DCGAN defaults), so `--batch-size` and `--learning-rate`
     /// set those.

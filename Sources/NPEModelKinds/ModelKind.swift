@@ -16,6 +16,10 @@ public protocol ModelKind: Sendable {
     /// The value of `npe-train --kind` (`flow`, `exogan`).
     var trainingName: String { get }
 
+    /// The configuration sections this kind owns (``TrainingConfigurationSection``, e.g. `exogan:`); every
+    /// registered kind's are read from any configuration file and recorded in every card's training record.
+    var configurationSections: [any TrainingConfigurationSection.Type] { get }
+
     /// The effective configuration after command-line overrides, as this kind reads them (the GAN's batch size
     /// and learning rate live in its own section).
     func applying(_ overrides: TrainingConfiguration.Overrides, to configuration: TrainingConfiguration) throws -> TrainingConfiguration
@@ -53,6 +57,11 @@ public struct InferenceCatalogue: Sendable {
     public func read(contextNames: [String]) throws -> Catalogue {
         url.pathExtension.lowercased() == "csv" ? try Catalogue(csv: url, contextNames: contextNames) : try Catalogue(hdf5: url)
     }
+}
+
+extension ModelKind {
+    /// No section of its own: the kind reads only the shared keys (`flow:`, `training:`, ...).
+    public var configurationSections: [any TrainingConfigurationSection.Type] { [] }
 }
 
 /// Progress callbacks of a training run, called on the root worker only.

@@ -1,5 +1,6 @@
 import NPEInference
 import NPERegistry
+import NPETraining
 
 /// Every model kind the commands know, registered in one place.
 public enum ModelKinds {
@@ -10,6 +11,17 @@ public enum ModelKinds {
     public static var cardKinds: [String] { all.map(\.cardKind) }
     /// The `npe-train --kind` names of ``all`` (`flow`, `exogan`).
     public static var trainingNames: [String] { all.map(\.trainingName) }
+
+    /// Every kind's configuration sections, in the order of ``all``: what a configuration file may hold besides
+    /// the shared keys.
+    public static var configurationSections: [any TrainingConfigurationSection.Type] {
+        all.flatMap(\.configurationSections)
+    }
+
+    /// The shared defaults with every kind's sections at theirs.
+    public static func defaultConfiguration() -> TrainingConfiguration {
+        TrainingConfiguration(sections: configurationSections)
+    }
 
     /// The kind of a registry entry.
     ///

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import NPESupport
 
 /// Ownership of a working directory or output by one running process: an exclusive, non-blocking `flock(2)` on a
 /// lock file that also records who holds it, so a second run is refused with a message naming the live one.
@@ -17,11 +18,11 @@ import Foundation
 public final class RunLock: @unchecked Sendable {
     /// The lock file.
     public let path: String
-    private var descriptor: Int32
+    private let lock: FileLock
 
-    private init(path: String, descriptor: Int32) {
-        self.path = path
-        self.descriptor = descriptor
+    private init(_ lock: FileLock) {
+        self.lock = lock
+        path = lock.path
     }
 
     /// Takes the lock at `path` (creating the file) or fails at once.
@@ -33,63 +34,37 @@ public final class RunLock: @unchecked Sendable {
     ///   ``RegistryError/systemCall(function:path:errno:)`` when the file cannot be opened or locked.
     public static func acquire(at path: String, purpose: String, advice: String) throws -> RunLock {
         for _ in 0..<8 {
-            let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                if errno == ELOOP { throw RegistryError.symbolicLink(path: path, destination: FileSystem.linkDestination(path)) }
-                throw RegistryError.systemCall(function: "open", path: path, errno: errno)
-            }
-            var status: Int32
-            repeat { status = flock(descriptor, LOCK_EX | LOCK_NB) } while status != 0 && errno == EINTR
-            guard status == 0 else {
-                let code = errno
-                let holder = holderText(descriptor)
-                close(descriptor)
-                if code == EWOULDBLOCK { throw RunLockError.held(path: path, holder: holder, advice: advice) }
-                throw RegistryError.systemCall(function: "flock", path: path, errno: code)
+            guard let lock = try FileSystem.mapped({ try FileLock.tryLocking(path: path, creating: true) }) else {
+                throw RunLockError.held(path: path, holder: holderText(path), advice: advice)
             }
             // The previous holder may have deleted the file between our open and our flock: then we hold a lock
             // nobody else can see. Only a lock on the inode still at `path` counts.
-            var locked = stat(), current = stat()
-            guard fstat(descriptor, &locked) == 0, lstat(path, &current) == 0,
-                  locked.st_ino == current.st_ino, locked.st_dev == current.st_dev else {
-                close(descriptor)
+            guard lock.isStillAtPath else {
+                lock.unlock()
                 continue
             }
-            let lock = RunLock(path: path, descriptor: descriptor)
-            lock.record(purpose)
-            return lock
+            // The holder text is for a loser's message only; a run that cannot write it still owns the path.
+            let formatter = ISO8601DateFormatter()
+            try? lock.replaceContents(
+                with: "pid \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(formatter.string(from: Date())): \(purpose)\n")
+            return RunLock(lock)
         }
         throw RunLockError.held(path: path, holder: "another run that keeps replacing the lock file", advice: advice)
     }
 
-    /// `pid P on HOST since DATE: PURPOSE`, written into the file so a loser can name this run.
-    private func record(_ purpose: String) {
-        let formatter = ISO8601DateFormatter()
-        let text = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(formatter.string(from: Date())): \(purpose)\n"
-        _ = ftruncate(descriptor, 0)
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-        _ = fsync(descriptor)
-    }
-
     /// The holder text of a lock file (at most 4 KiB, one line), or `unknown` when it is empty.
-    private static func holderText(_ descriptor: Int32) -> String {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { return "unknown (a run that has not recorded itself yet)" }
-        let text = String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func holderText(_ path: String) -> String {
+        guard let data = try? SystemCalls.readFile(path), !data.isEmpty else {
+            return "unknown (a run that has not recorded itself yet)"
+        }
+        let text = String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "unknown" : text
     }
 
     /// Releases the lock; with `removingFile`, deletes the lock file first (while still holding it).
     public func release(removingFile: Bool = false) {
-        guard descriptor >= 0 else { return }
-        if removingFile { _ = unlink(path) }
-        close(descriptor)
-        descriptor = -1
+        lock.unlock(removingFile: removingFile)
     }
-
-    deinit { release() }
 }
 
 /// A path is owned by another live run.

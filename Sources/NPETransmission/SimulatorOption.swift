@@ -1,5 +1,6 @@
 import Foundation
 import NPESimulators
+import NPEYAML
 import Yams
 
 /// One simulator setting as the user wrote it: a dotted key, its text value, and where it came from.
@@ -42,49 +43,52 @@ public struct SimulatorOption: Sendable, Equatable {
     /// - Throws: ``SimulatorConfigurationError`` naming the file (and line) for an unreadable file, invalid YAML, a
     ///   top level that is not a mapping, or a value that is a list.
     public static func options(contentsOfYAML url: URL) throws -> [SimulatorOption] {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw SimulatorConfigurationError(file: url.path, key: "", problem: .unreadableFile(error.localizedDescription))
-        }
-        return try options(yaml: text, source: url.path)
+        try options(yaml: try YAMLNodeReader.text(of: url, error: error(source: url.path)), source: url.path)
     }
 
     /// Parses simulator-configuration YAML text (see ``options(contentsOfYAML:)``). An empty text has no options.
     public static func options(yaml text: String, source: String = "<string>") throws -> [SimulatorOption] {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw SimulatorConfigurationError(file: source, key: "", problem: .invalidYAML(String(describing: error)))
-        }
-        guard let root else { return [] }
-        guard root.mapping != nil else {
-            throw SimulatorConfigurationError(file: source, key: "", line: line(of: root), problem: .notAMapping)
-        }
+        let nodes = YAMLNodeReader(source: source, error: error(source: source))
+        guard let root = try nodes.compose(text) else { return [] }
         var result: [SimulatorOption] = []
-        try flatten(root, prefix: "", source: source, into: &result)
+        try flatten(try nodes.mapping(root, ""), prefix: "", nodes: nodes, into: &result)
         return result
     }
 
-    private static func flatten(_ node: Node, prefix: String, source: String, into result: inout [SimulatorOption]) throws {
-        if let mapping = node.mapping {
-            for (key, value) in mapping {
-                let name = key.scalar?.string ?? ""
-                let path = prefix.isEmpty ? name : prefix + "." + name
-                if value.mapping != nil {
-                    try flatten(value, prefix: path, source: source, into: &result)
-                } else if let scalar = value.scalar {
-                    result.append(SimulatorOption(key: path, value: scalar.string, source: source, line: line(of: key)))
-                } else {
-                    throw SimulatorConfigurationError(file: source, key: path, line: line(of: key), problem: .notAScalar)
-                }
+    /// Nested mappings become dotted keys; a scalar is an option; anything else (a list) is refused.
+    private static func flatten(_ mapping: Node.Mapping, prefix: String, nodes: YAMLNodeReader,
+                                into result: inout [SimulatorOption]) throws {
+        for (key, value) in mapping {
+            let path = YAMLNodeReader.path(prefix, key.scalar?.string ?? "")
+            if let nested = value.mapping {
+                try flatten(nested, prefix: path, nodes: nodes, into: &result)
+            } else if let scalar = value.scalar {
+                result.append(SimulatorOption(key: path, value: scalar.string, source: nodes.source, line: nodes.line(key)))
+            } else {
+                throw nodes.fail(path, key, .notAScalar)
             }
         }
     }
 
-    private static func line(of node: Node) -> Int? { node.mark.map { $0.line } }
+    /// A simulator configuration's wording of each node problem.
+    private static func error(source: String) -> YAMLNodeReader.ErrorFactory {
+        { key, line, problem in
+            let mapped: SimulatorConfigurationError.Problem
+            switch problem {
+            case let .unreadableFile(reason): mapped = .unreadableFile(reason)
+            case let .invalidYAML(reason): mapped = .invalidYAML(reason)
+            case .notAMapping: mapped = .notAMapping
+            case .notAList, .notAScalar: mapped = .notAScalar
+            case let .unknownKey(_, known): mapped = .unknownKey(known: known)
+            case let .duplicateKey(firstLine):
+                mapped = .invalidValue("appears twice (first\(firstLine.map { " on line \($0)" } ?? "")); keep one")
+            case let .notAnInteger(text), let .notANumber(text): mapped = .notANumber(text)
+            case let .notABoolean(text): mapped = .notOneOf(text, allowed: ["true", "false"])
+            case let .notOneOf(text, allowed): mapped = .notOneOf(text, allowed: allowed)
+            }
+            return SimulatorConfigurationError(file: source, key: key, line: line, problem: mapped)
+        }
+    }
 }
 
 /// A simulator configuration that cannot be used, located as precisely as the input allows.

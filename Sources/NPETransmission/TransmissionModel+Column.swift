@@ -136,16 +136,24 @@ extension TransmissionModel {
             let c = base + ws.altitude[i]
             let p = c * c
             let row = ws.pathLength + i * n, weights = ws.chordWeights + i * columns
-            var previous = 0.0, merged = 0.0
+            var previous = 0.0, merged = 0.0, mergedSquared = 0.0
             for j in i..<n {
                 let t = base + ws.altitude[j] + ws.thickness[j] / 2
                 let root = (t * t - p).squareRoot()
                 let dl = 2 * (root - previous)
                 row[j] = Float(dl)
-                if j < m { weights[j] = Float(dl) } else { merged += dl * ws.density[j] }
+                if j < m {
+                    weights[j] = Float(dl)
+                } else {
+                    let weighted = dl * ws.density[j]
+                    merged += weighted
+                    mergedSquared += weighted * ws.density[j]
+                }
                 previous = root
             }
             if m < n { weights[m] = Float(merged * CorrelatedKTable.fileUnitInSquareMetres) }
+            ws.mergedColumn[i] = merged
+            ws.mergedColumnSquared[i] = mergedSquared
         }
 
         var cloudLayers = 0

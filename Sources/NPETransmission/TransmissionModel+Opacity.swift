@@ -197,12 +197,12 @@ extension TransmissionModel {
     private func fillContinuum(composition: Composition, isothermal: Bool, workspace ws: TransmissionWorkspace) {
         let n = TransmissionModelConfiguration.layerCount
         let xH2 = composition.hydrogen, xHe = composition.helium
-        let species = [xH2, xHe] + composition.trace + [composition.nitrogen]
-        var rayleighSum = [Double](repeating: 0, count: binCount)
+        let rayleighSum = ws.rayleighSum, cia = ws.collisionSum
         for b in 0..<binCount {
-            for (s, x) in species.enumerated() { rayleighSum[b] += x * rayleigh[s][b] }
+            var total = xH2 * rayleigh[0][b] + xHe * rayleigh[1][b]
+            for (s, x) in composition.trace.enumerated() { total += x * rayleigh[2 + s][b] }
+            rayleighSum[b] = total + composition.nitrogen * rayleigh[rayleigh.count - 1][b]
         }
-        var cia = [Double](repeating: 0, count: binCount)
         var ciaTemperature = Double.nan
         for j in 0..<n {
             let temperature = ws.temperature[j], density = ws.density[j]

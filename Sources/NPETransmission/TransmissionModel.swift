@@ -29,10 +29,15 @@ import NPESimulators
 /// Outputs are transit depths (fractions, not ppm) in **ascending wavelength** (0.55 → 7.28 µm); ADC2023 files store
 /// the reverse order.
 ///
-/// Speed (about 0.4 ms per spectrum on one core for the default configuration, against ~20 ms for TauREx):
+/// Speed (about 0.23 ms per spectrum on one core for the default configuration, 3.1 million instructions, against
+/// ~20 ms for TauREx):
 /// * the chord integrals run in Float32 SIMD with a vectorised exp (their rounding error is below 0.01 ppm);
 /// * the 45 layers above the k-tables' pressure range share one k-distribution per bin (isothermal case), so their
-///   terms merge into one column: Σ_j dl_ij n_j k̂ = k̂ · Σ_j dl_ij n_j, which cuts the chord sums threefold;
+///   terms merge into one column: Σ_j dl_ij n_j k̂ = k̂ · Σ_j dl_ij n_j, which cuts the chord sums threefold; their
+///   continuum (n_j R_b + n_j² C_b, one Rayleigh and one CIA sum per bin) merges the same way into two columns;
+/// * thin chords (every τ < 1/64) take the series for 1 − e^{−τ} instead of exponentials. This is also more exact:
+///   1 − Σ_g w_g e^{−τ_g} carried the Float weights' deficit from 1 (about 1.5e-7) as absorption of every
+///   transparent layer, up to 0.05 ppm of depth in all;
 /// * chords whose lower-bound optical depth already exceeds 40 are skipped exactly (1 − e^{−40} rounds to 1);
 /// * the hot loops allocate nothing (a ``TransmissionWorkspace`` holds the scratch arrays).
 /// A Guillot profile takes the general per-layer path (~3 ms); random overlap ~120 ms.

@@ -29,6 +29,14 @@ public final class TransmissionWorkspace {
     let kappa: UnsafeMutablePointer<SIMD4<Float>>
     /// Continuum (Rayleigh + CIA) extinction [m⁻¹], `[layer][bin]`.
     let continuum: UnsafeMutablePointer<Float>
+    /// Σ_{j ≥ max(i, m)} dl_ij n_j [m⁻²] and Σ dl_ij n_j² [m⁻⁵] per chord i, over the layers that share one
+    /// continuum per bin (see `ColumnSummary.distinctLayerCount`); unused when no layers merge.
+    let mergedColumn: UnsafeMutablePointer<Double>
+    let mergedColumnSquared: UnsafeMutablePointer<Double>
+    /// Per bin, Σ X σ_Rayleigh [m²] and X_H2² k_H2H2 + X_H2 X_He k_H2He [m⁵] of the last temperature filled: the
+    /// continuum of every merged layer j is n_j · the first + n_j² · the second.
+    let rayleighSum: UnsafeMutablePointer<Double>
+    let collisionSum: UnsafeMutablePointer<Double>
     /// Continuum chord optical depth, `[layer][bin]`.
     let continuumDepth: UnsafeMutablePointer<Float>
     /// Chord optical depths τ_g + τ_c of one bin, `[layer][g-vector]`, then their exponentials in place.
@@ -60,6 +68,10 @@ public final class TransmissionWorkspace {
         kappa = make(binCount * layerCount * gVectorCount, SIMD4<Float>())
         continuum = make(layerCount * binCount, 0)
         continuumDepth = make(layerCount * binCount, 0)
+        mergedColumn = make(layerCount, 0)
+        mergedColumnSquared = make(layerCount, 0)
+        rayleighSum = make(binCount, 0)
+        collisionSum = make(binCount, 0)
         chordDepths = make(layerCount * gVectorCount, SIMD4<Float>())
         gasK = make(gasCount * gCount, 0)
         overlap = RandomOverlapScratch(gCount: gCount)
@@ -78,6 +90,10 @@ public final class TransmissionWorkspace {
         kappa.deallocate()
         continuum.deallocate()
         continuumDepth.deallocate()
+        mergedColumn.deallocate()
+        mergedColumnSquared.deallocate()
+        rayleighSum.deallocate()
+        collisionSum.deallocate()
         chordDepths.deallocate()
         gasK.deallocate()
     }

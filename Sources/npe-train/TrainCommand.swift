@@ -64,11 +64,11 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let modelKind = ModelKinds.kind(trainingName: kind)!
         try TrainingCommandRunner.train(kind: modelKind, workers: workers) {
-            var configuration = TrainingConfiguration()
+            var configuration = ModelKinds.defaultConfiguration()
             var text: String?
             if let config {
                 let url = URL(fileURLWithPath: config)
-                configuration = try TrainingConfiguration(contentsOfYAML: url)
+                configuration = try TrainingConfiguration(contentsOfYAML: url, sections: ModelKinds.configurationSections)
                 text = try? String(contentsOf: url, encoding: .utf8)
             }
             configuration = try modelKind.applying(

@@ -7,25 +7,11 @@ import NPESupport
 /// kernel-position-major, channel-fastest, matching ``Tensor/im2col(_:)``), bias `[outChannels]`, output
 /// `[n, L', outChannels]` with L' from ``ConvolutionGeometry/outputLength(_:)``. Channels-last means the sgemm
 /// result already has the output layout; a spectrum `[n, M]` enters as `[n, M, 1]`.
-public final class Conv1d: Layer {
-    public let weight: Variable
-    public let bias: Variable
-    public let geometry: ConvolutionGeometry
-    public let inChannels: Int
-    public let outChannels: Int
-
+public final class Conv1d: ConvolutionLayer, Layer {
     public init(inChannels: Int, outChannels: Int, geometry: ConvolutionGeometry, stream: RandomStream) {
         let fanIn = inChannels * geometry.kernelSize
-        weight = Variable(Initialization.uniformFanIn([fanIn, outChannels], fanIn: fanIn, stream: stream.child(0)),
-                          requiresGradient: true)
-        bias = Variable(Initialization.uniformFanIn([outChannels], fanIn: fanIn, stream: stream.child(1)), requiresGradient: true)
-        self.geometry = geometry
-        self.inChannels = inChannels
-        self.outChannels = outChannels
-    }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        [(name: "weight", parameter: weight), (name: "bias", parameter: bias)]
+        super.init(inChannels: inChannels, outChannels: outChannels, geometry: geometry, weightShape: [fanIn, outChannels],
+                   fanIn: fanIn, stream: stream)
     }
 
     public func callAsFunction(_ input: Variable) throws -> Variable {

@@ -8,26 +8,12 @@ import NPESupport
 /// output `[n, H', W', outChannels]` with `H' = (height + 2p − k) / s + 1` and likewise `W'`. The same square
 /// ``ConvolutionGeometry`` (kernel k, stride s, zero padding p) applies to both axes. As in ``Conv1d``, the sgemm
 /// result already has the channels-last output layout.
-public final class Conv2d: Layer {
-    public let weight: Variable
-    public let bias: Variable
-    public let geometry: ConvolutionGeometry
-    public let inChannels: Int
-    public let outChannels: Int
-
+public final class Conv2d: ConvolutionLayer, Layer {
     /// Weights and bias uniform in ±1/√fan-in (fan-in = k · k · inChannels), PyTorch's default.
     public init(inChannels: Int, outChannels: Int, geometry: ConvolutionGeometry, stream: RandomStream) {
         let fanIn = inChannels * geometry.kernelSize * geometry.kernelSize
-        weight = Variable(Initialization.uniformFanIn([fanIn, outChannels], fanIn: fanIn, stream: stream.child(0)),
-                          requiresGradient: true)
-        bias = Variable(Initialization.uniformFanIn([outChannels], fanIn: fanIn, stream: stream.child(1)), requiresGradient: true)
-        self.geometry = geometry
-        self.inChannels = inChannels
-        self.outChannels = outChannels
-    }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        [(name: "weight", parameter: weight), (name: "bias", parameter: bias)]
+        super.init(inChannels: inChannels, outChannels: outChannels, geometry: geometry, weightShape: [fanIn, outChannels],
+                   fanIn: fanIn, stream: stream)
     }
 
     /// The output side for an input side, or nil when the kernel does not fit.

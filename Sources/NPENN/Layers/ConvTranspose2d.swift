@@ -11,27 +11,13 @@ import NPESupport
 /// ``Conv2d`` with the same geometry maps the output size back to the input size. With k = 4, s = 2, p = 1 each
 /// layer doubles the side, the DCGAN choice (Radford, Metz & Chintala 2016, arXiv:1511.06434). Output padding is
 /// not supported.
-public final class ConvTranspose2d: Layer {
-    public let weight: Variable
-    public let bias: Variable
-    public let geometry: ConvolutionGeometry
-    public let inChannels: Int
-    public let outChannels: Int
-
+public final class ConvTranspose2d: ConvolutionLayer, Layer {
     /// Weights and bias uniform in ±1/√fan-in with fan-in = k · k · outChannels (each output pixel receives
     /// that many terms at stride 1, PyTorch's convention for transposed convolutions).
     public init(inChannels: Int, outChannels: Int, geometry: ConvolutionGeometry, stream: RandomStream) {
         let taps = geometry.kernelSize * geometry.kernelSize * outChannels
-        weight = Variable(Initialization.uniformFanIn([inChannels, taps], fanIn: taps, stream: stream.child(0)),
-                          requiresGradient: true)
-        bias = Variable(Initialization.uniformFanIn([outChannels], fanIn: taps, stream: stream.child(1)), requiresGradient: true)
-        self.geometry = geometry
-        self.inChannels = inChannels
-        self.outChannels = outChannels
-    }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        [(name: "weight", parameter: weight), (name: "bias", parameter: bias)]
+        super.init(inChannels: inChannels, outChannels: outChannels, geometry: geometry, weightShape: [inChannels, taps],
+                   fanIn: taps, stream: stream)
     }
 
     /// The output side for an input side: (side − 1)·s − 2p + k, or nil when that is not positive.

@@ -9,16 +9,7 @@ extension Prior {
     /// `star_radius` [R_sun].
     ///
     /// - Throws: ``PriorError`` if the bundled file is missing or invalid (a packaging fault).
-    public static func arielADC2023() throws -> Prior {
-        let url = try builtinURL(named: "ariel-adc2023")
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw PriorError(file: url.path, problem: .unreadableFile(reason: error.localizedDescription))
-        }
-        return try Prior(yaml: text, source: "<builtin:ariel-adc2023>")
-    }
+    public static func arielADC2023() throws -> Prior { try builtin(named: "ariel-adc2023") }
 
     /// The default prior for the whole Ariel MCS known-planet list, `Resources/priors/ariel-mcs-2024.yaml`: the
     /// ADC2023 gases, a grey cloud deck (`log_cloud_pressure`) and a free H2/He/N2 fill (`fill_n2_fraction`), with
@@ -35,14 +26,7 @@ extension Prior {
     ///
     /// - Throws: ``PriorError`` if there is no such prior in the bundle, or it is invalid.
     public static func builtin(named name: String) throws -> Prior {
-        let url = try builtinURL(named: name)
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw PriorError(file: url.path, problem: .unreadableFile(reason: error.localizedDescription))
-        }
-        return try Prior(yaml: text, source: "<builtin:\(name)>")
+        try Prior(yaml: try yamlText(of: builtinURL(named: name)), source: "<builtin:\(name)>")
     }
 
     /// The URL of a bundled prior file `Resources/priors/NAME.yaml`.

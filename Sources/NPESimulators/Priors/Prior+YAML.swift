@@ -1,4 +1,5 @@
 import Foundation
+import NPEYAML
 import Yams
 
 extension Prior {
@@ -7,13 +8,12 @@ extension Prior {
     /// - Throws: ``PriorError`` naming the file and, where it applies, the line, the parameter (1-based index
     ///   and name) and the field.
     public init(contentsOfYAML url: URL) throws {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw PriorError(file: url.path, problem: .unreadableFile(reason: error.localizedDescription))
-        }
-        try self.init(yaml: text, source: url.path)
+        try self.init(yaml: try Self.yamlText(of: url), source: url.path)
+    }
+
+    /// The text of a prior file; an unreadable one is a ``PriorError`` naming it.
+    static func yamlText(of url: URL) throws -> String {
+        try YAMLNodeReader.text(of: url, error: PriorYAMLReader.error(source: url.path))
     }
 
     /// Parses and validates prior YAML text.
@@ -25,48 +25,65 @@ extension Prior {
     /// `{log_normal: [mu, sigma]}` (natural log) or `{fixed: value}`. Any other key is an error, so a typo
     /// never passes silently.
     public init(yaml text: String, source: String = "<string>") throws {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw PriorError(file: source, problem: .invalidYAML(reason: String(describing: error)))
-        }
         let reader = PriorYAMLReader(source: source)
-        try self.init(parameters: try reader.parameters(from: root), source: source)
+        try self.init(parameters: try reader.parameters(from: try reader.nodes().compose(text)), source: source)
     }
 }
 
-/// Walks the YAML node tree of a prior file, turning each problem into a located ``PriorError``.
+/// Walks the YAML node tree of a prior file with the shared ``YAMLNodeReader``, turning each problem into a located
+/// ``PriorError``.
 private struct PriorYAMLReader {
     let source: String
 
-    func parameters(from root: Node?) throws -> [PriorParameter] {
-        guard let root, let mapping = root.mapping else {
-            throw PriorError(file: source, line: root.flatMap(line), problem: .notAMapping)
+    /// A prior's wording of each node problem, located in parameter `index` (1-based) named `name`, when given.
+    static func error(source: String, index: Int? = nil, name: String? = nil) -> YAMLNodeReader.ErrorFactory {
+        { field, line, problem in
+            let mapped: PriorError.Problem
+            switch problem {
+            case let .unreadableFile(reason): mapped = .unreadableFile(reason: reason)
+            case let .invalidYAML(reason): mapped = .invalidYAML(reason: reason)
+            case .notAMapping: mapped = .notAMapping
+            case .notAList: mapped = .notASequence
+            case .notAScalar: mapped = .notAScalar
+            case let .unknownKey(key, _): mapped = .unknownKey(key)
+            case let .duplicateKey(firstLine): mapped = .duplicateKey(firstLine: firstLine)
+            case let .notAnInteger(text), let .notANumber(text): mapped = .notANumber(text)
+            case let .notABoolean(text): mapped = .invalidBoolean(text)
+            case let .notOneOf(text, allowed): mapped = .notOneOf(text, allowed: allowed)
+            }
+            return PriorError(file: source, parameterIndex: index, parameterName: name, field: field, line: line, problem: mapped)
         }
+    }
+
+    /// The node reader for the file, or for parameter `index` named `name`.
+    func nodes(index: Int? = nil, name: String? = nil) -> YAMLNodeReader {
+        YAMLNodeReader(source: source, error: Self.error(source: source, index: index, name: name))
+    }
+
+    func parameters(from root: Node?) throws -> [PriorParameter] {
+        let nodes = nodes()
+        guard let root, let mapping = root.mapping else { throw nodes.fail("", root, .notAMapping) }
         var list: Node?
         for (key, value) in mapping {
             let name = key.scalar?.string ?? ""
             switch name {
             case "parameters": list = value
             case "description": continue
-            default: throw PriorError(file: source, field: name, line: line(key), problem: .unknownKey(name))
+            default: throw nodes.fail(name, key, .unknownKey(name, known: ["parameters", "description"]))
             }
         }
         guard let list else {
-            throw PriorError(file: source, field: "parameters", line: line(root), problem: .missingField)
+            throw PriorError(file: source, field: "parameters", line: nodes.line(root), problem: .missingField)
         }
-        guard let items = list.sequence else {
-            throw PriorError(file: source, field: "parameters", line: line(list), problem: .notASequence)
-        }
+        let items = try nodes.list(list, "parameters")
         guard !items.isEmpty else {
-            throw PriorError(file: source, field: "parameters", line: line(list), problem: .emptyParameterList)
+            throw PriorError(file: source, field: "parameters", line: nodes.line(list), problem: .emptyParameterList)
         }
         // Names are checked here too (Prior.init checks them again) so the error can carry a line number.
         var firstIndexByName: [String: Int] = [:]
         return try items.enumerated().map { offset, item in
             let parameter = try parameter(from: item, index: offset + 1)
-            let at = line(item)
+            let at = nodes.line(item)
             guard PriorParameter.isUsableName(parameter.name) else {
                 throw PriorError(
                     file: source, parameterIndex: offset + 1, field: "name", line: at,
@@ -83,18 +100,14 @@ private struct PriorYAMLReader {
     }
 
     private func parameter(from node: Node, index: Int) throws -> PriorParameter {
-        func fail(_ field: String, _ at: Node, _ problem: PriorError.Problem, name: String? = nil) -> PriorError {
-            PriorError(
-                file: source, parameterIndex: index, parameterName: name, field: field, line: line(at),
-                problem: problem)
-        }
-        guard let mapping = node.mapping else { throw fail("", node, .notAMapping) }
+        let unnamed = nodes(index: index)
+        let mapping = try unnamed.mapping(node, "")
         // The name first, so every later error can quote it.
-        let nameNode = mapping.first { $0.key.scalar?.string == "name" }?.value
-        var name: String?
-        if let nameNode {
-            guard let text = nameNode.scalar?.string else { throw fail("name", nameNode, .notAScalar) }
-            name = text
+        let name = try mapping.first { $0.key.scalar?.string == "name" }.map { try unnamed.scalar($0.value, "name") }
+        let nodes = self.nodes(index: index, name: name)
+        func fail(_ field: String, _ at: Node, _ problem: PriorError.Problem) -> PriorError {
+            PriorError(file: source, parameterIndex: index, parameterName: name, field: field, line: nodes.line(at),
+                       problem: problem)
         }
         var unit: String?
         var isContext = false
@@ -103,33 +116,21 @@ private struct PriorYAMLReader {
             let field = key.scalar?.string ?? ""
             switch field {
             case "name", "description": continue
-            case "unit":
-                guard let text = value.scalar?.string else { throw fail("unit", value, .notAScalar, name: name) }
-                unit = text
-            case "context":
-                guard let text = value.scalar?.string else { throw fail("context", value, .notAScalar, name: name) }
-                switch text.lowercased() {
-                case "true", "yes": isContext = true
-                case "false", "no": isContext = false
-                default: throw fail("context", value, .invalidBoolean(text), name: name)
-                }
-            case "prior":
-                distribution = try self.distribution(from: value) { field, at, problem in
-                    fail(field, at, problem, name: name)
-                }
-            default:
-                throw fail(field, key, .unknownKey(field), name: name)
+            case "unit": unit = try nodes.scalar(value, "unit")
+            case "context": isContext = try nodes.boolean(value, "context")
+            case "prior": distribution = try self.distribution(from: value, nodes: nodes, fail: fail)
+            default: throw fail(field, key, .unknownKey(field))
             }
         }
         guard let name else { throw fail("name", node, .missingField) }
-        guard let distribution else { throw fail("prior", node, .missingField, name: name) }
+        guard let distribution else { throw fail("prior", node, .missingField) }
         return PriorParameter(name: name, unit: unit, isContext: isContext, distribution: distribution)
     }
 
     private func distribution(
-        from node: Node, fail: (String, Node, PriorError.Problem) -> PriorError
+        from node: Node, nodes: YAMLNodeReader, fail: (String, Node, PriorError.Problem) -> PriorError
     ) throws -> PriorDistribution {
-        guard let mapping = node.mapping else { throw fail("prior", node, .notAMapping) }
+        let mapping = try nodes.mapping(node, "prior")
         guard mapping.count == 1, let (familyNode, argumentsNode) = mapping.first else {
             throw fail("prior", node, .priorNeedsOneFamily(found: mapping.count))
         }
@@ -138,34 +139,15 @@ private struct PriorYAMLReader {
         guard PriorDistribution.familyNames.contains(family) else {
             throw fail("prior", familyNode, .unknownFamily(family))
         }
-        let argumentNodes: [Node]
-        if let sequence = argumentsNode.sequence {
-            argumentNodes = Array(sequence)
-        } else if argumentsNode.scalar != nil {
-            argumentNodes = [argumentsNode]
-        } else {
-            throw fail(field, argumentsNode, .notASequence)
-        }
-        let arguments = try argumentNodes.map { try number(from: $0) { fail(field, $0, $1) } }
+        // One number may stand alone (`fixed: 3`); a mapping is neither.
+        let argumentNodes = argumentsNode.scalar != nil ? [argumentsNode] : try nodes.list(argumentsNode, field)
+        // YAML's `.inf` / `.nan` are read as numbers, so they then fail the finiteness check with a clear message
+        // instead of "not a number".
+        let arguments = try argumentNodes.map { try nodes.number(Double.self, $0, field, finite: false) }
         do {
             return try PriorDistribution.make(family: family, arguments: arguments)
         } catch let problem as PriorError.Problem {
             throw fail(field, argumentsNode, problem)
         }
     }
-
-    /// A YAML number, including YAML's `.inf` / `.nan` spellings (which then fail the finiteness check with a
-    /// clear message instead of "not a number").
-    private func number(from node: Node, fail: (Node, PriorError.Problem) -> PriorError) throws -> Double {
-        guard let text = node.scalar?.string else { throw fail(node, .notAScalar) }
-        if let value = Double(text) { return value }
-        switch text.lowercased() {
-        case ".inf", "+.inf": return .infinity
-        case "-.inf": return -.infinity
-        case ".nan": return .nan
-        default: throw fail(node, .notANumber(text))
-        }
-    }
-
-    private func line(_ node: Node) -> Int? { node.mark?.line }
 }

@@ -26,6 +26,10 @@ public struct PriorError: Error, Equatable, CustomStringConvertible, Sendable {
         case missingField
         case emptyParameterList
         case unknownKey(String)
+        /// A key that appears twice in one mapping (`firstLine`: where it first appeared).
+        case duplicateKey(firstLine: Int?)
+        /// A value that is not one of the allowed spellings.
+        case notOneOf(String, allowed: [String])
         case invalidName(String)
         case duplicateName(firstIndex: Int)
         case invalidBoolean(String)
@@ -49,6 +53,9 @@ public struct PriorError: Error, Equatable, CustomStringConvertible, Sendable {
             case .missingField: return "is required but missing"
             case .emptyParameterList: return "the parameter list is empty"
             case let .unknownKey(key): return "unknown key '\(key)'"
+            case let .duplicateKey(firstLine):
+                return "appears twice (first\(firstLine.map { " on line \($0)" } ?? "")); keep one"
+            case let .notOneOf(value, allowed): return "'\(value)' is not one of \(allowed.joined(separator: ", "))"
             case let .invalidName(name):
                 return "'\(name)' is not a usable name (non-empty, no spaces, commas or quotes)"
             case let .duplicateName(first): return "duplicate name, first used by parameter \(first)"

@@ -3,8 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
-/// An exclusive advisory lock (`flock(2)`) on a file, held from creation until ``unlock()`` or deinit.
+/// An exclusive advisory lock (`flock(2)`) on a file, held from creation until ``unlock(removingFile:)`` or deinit.
 ///
 /// Failures are ``SystemCallError``s (`open` with `ELOOP` when the lock file is a symbolic link).
 ///
@@ -27,12 +28,13 @@ public final class FileLock {
         }
     }
 
-    /// Opens `path` and takes the lock only if nobody holds it; `nil` when it is held elsewhere or the file is gone.
-    public static func tryLocking(path: String) throws -> FileLock? {
+    /// Opens `path` and takes the lock only if nobody holds it; `nil` when it is held elsewhere or (without
+    /// `creating`) the file is gone. With `creating` a missing file is made first.
+    public static func tryLocking(path: String, creating: Bool = false) throws -> FileLock? {
         let descriptor: Int32
         do {
-            descriptor = try SystemCalls.open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
-        } catch let error as SystemCallError where error.errno == ENOENT {
+            descriptor = try SystemCalls.open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (creating ? O_CREAT : 0))
+        } catch let error as SystemCallError where error.errno == ENOENT && !creating {
             return nil
         }
         do {
@@ -45,6 +47,24 @@ public final class FileLock {
         return FileLock(descriptor: descriptor, path: path)
     }
 
+    /// Whether the locked file is still the one at ``path``. A holder that deletes its lock file
+    /// (``unlock(removingFile:)``) can do so between another process's open and its lock; that process then holds
+    /// a lock nobody else can see, and should let it go and try again.
+    public var isStillAtPath: Bool {
+        var locked = stat(), current = stat()
+        guard descriptor >= 0, fstat(descriptor, &locked) == 0, lstat(path, &current) == 0 else { return false }
+        return locked.st_ino == current.st_ino && locked.st_dev == current.st_dev
+    }
+
+    /// Replaces the lock file's contents with `text` (through the locked descriptor) and flushes it to disk: how
+    /// a holder says who it is.
+    public func replaceContents(with text: String) throws {
+        try SystemCalls.retryingInterrupts("ftruncate", path: path) { ftruncate(descriptor, 0) }
+        try SystemCalls.retryingInterrupts("lseek", path: path) { lseek(descriptor, 0, SEEK_SET) }
+        try SystemCalls.writeAll(descriptor, Data(text.utf8), path: path)
+        try SystemCalls.retryingInterrupts("fsync", path: path) { fsync(descriptor) }
+    }
+
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
         self.path = path
@@ -54,9 +74,11 @@ public final class FileLock {
         try SystemCalls.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC)
     }
 
-    /// Releases the lock (closing the descriptor releases it).
-    public func unlock() {
+    /// Releases the lock (closing the descriptor releases it); with `removingFile`, deletes the lock file first,
+    /// while still holding it, so no other process can have locked the name meanwhile.
+    public func unlock(removingFile: Bool = false) {
         if descriptor >= 0 {
+            if removingFile { _ = unlink(path) }
             close(descriptor)
             descriptor = -1
         }

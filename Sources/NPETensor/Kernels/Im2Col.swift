@@ -24,6 +24,28 @@ public struct ConvolutionGeometry: Sendable, Equatable, Codable {
     }
 }
 
+extension ConvolutionGeometry {
+    /// Visits every in-bounds tap of the lowering: for patch row (b, t) and kernel position j, the offset of the
+    /// `channels` contiguous patch entries and of the input position `t·s − p + j` they copy (padding taps are
+    /// skipped, they stay zero). ``Tensor/im2col(_:)`` gathers along these pairs and its adjoint scatters back, so
+    /// both walk the same index map by construction.
+    @inline(__always)
+    func forEachTap(batch n: Int, length: Int, channels: Int, _ body: (_ patch: Int, _ input: Int) -> Void) {
+        guard let outLength = outputLength(length) else { return }
+        let width = kernelSize * channels
+        for b in 0..<n {
+            for t in 0..<outLength {
+                let row = (b * outLength + t) * width
+                for j in 0..<kernelSize {
+                    let position = t * stride - padding + j
+                    guard position >= 0, position < length else { continue }
+                    body(row + j * channels, (b * length + position) * channels)
+                }
+            }
+        }
+    }
+}
+
 extension Tensor {
     /// Patch matrix of a `[n, length, channels]` input, see ``ConvolutionGeometry``.
     public func im2col(_ geometry: ConvolutionGeometry) throws -> Tensor {
@@ -37,16 +59,8 @@ extension Tensor {
         var out = [Float](repeating: 0, count: n * outLength * width)
         scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
-                for b in 0..<n {
-                    for t in 0..<outLength {
-                        let row = (b * outLength + t) * width
-                        for j in 0..<geometry.kernelSize {
-                            let position = t * geometry.stride - geometry.padding + j
-                            guard position >= 0, position < length else { continue }
-                            let source = (b * length + position) * channels
-                            for c in 0..<channels { o[row + j * channels + c] = x[source + c] }
-                        }
-                    }
+                geometry.forEachTap(batch: n, length: length, channels: channels) { patch, source in
+                    for c in 0..<channels { o[patch + c] = x[source + c] }
                 }
             }
         }
@@ -56,21 +70,11 @@ extension Tensor {
     /// The adjoint of ``im2col(_:)``: adds each patch entry back to the input position it came from.
     func col2im(_ geometry: ConvolutionGeometry, inputShape: [Int]) -> Tensor {
         let (n, length, channels) = (inputShape[0], inputShape[1], inputShape[2])
-        let outLength = geometry.outputLength(length) ?? 0
-        let width = geometry.kernelSize * channels
         var out = [Float](repeating: 0, count: n * length * channels)
         scalars.withUnsafeBufferPointer { g in
             out.withUnsafeMutableBufferPointer { o in
-                for b in 0..<n {
-                    for t in 0..<outLength {
-                        let row = (b * outLength + t) * width
-                        for j in 0..<geometry.kernelSize {
-                            let position = t * geometry.stride - geometry.padding + j
-                            guard position >= 0, position < length else { continue }
-                            let target = (b * length + position) * channels
-                            for c in 0..<channels { o[target + c] += g[row + j * channels + c] }
-                        }
-                    }
+                geometry.forEachTap(batch: n, length: length, channels: channels) { patch, target in
+                    for c in 0..<channels { o[target + c] += g[patch + c] }
                 }
             }
         }

@@ -19,22 +19,33 @@ extension Tensor {
         return s
     }
 
-    /// The sum over `axis` (negative counts from the end); the axis is removed.
-    public func sum(alongAxis axis: Int) throws -> Tensor {
-        let a = try checkedAxis(axis, op: "sum")
+    /// Runs a reduction kernel over the `(outer, extent, inner)` split around `axis` (negative counts from the
+    /// end) into a zeroed `[outer · inner]` buffer; the axis is removed from the result's shape. The axis check,
+    /// the split and the buffers live here once for every reduction.
+    private func reduced(
+        alongAxis axis: Int, op: String,
+        _ kernel: (_ x: UnsafeBufferPointer<Float>, _ o: UnsafeMutableBufferPointer<Float>,
+                   _ outer: Int, _ extent: Int, _ inner: Int) -> Void
+    ) throws -> Tensor {
+        let a = try checkedAxis(axis, op: op)
         let (outer, extent, inner) = split(at: a)
         var out = [Float](repeating: 0, count: outer * inner)
         scalars.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                for p in 0..<outer {
-                    for j in 0..<extent {
-                        let base = (p * extent + j) * inner
-                        for q in 0..<inner { o[p * inner + q] += x[base + q] }
-                    }
+            out.withUnsafeMutableBufferPointer { o in kernel(x, o, outer, extent, inner) }
+        }
+        return Tensor(unchecked: removingAxis(a), scalars: out)
+    }
+
+    /// The sum over `axis` (negative counts from the end); the axis is removed.
+    public func sum(alongAxis axis: Int) throws -> Tensor {
+        try reduced(alongAxis: axis, op: "sum") { x, o, outer, extent, inner in
+            for p in 0..<outer {
+                for j in 0..<extent {
+                    let base = (p * extent + j) * inner
+                    for q in 0..<inner { o[p * inner + q] += x[base + q] }
                 }
             }
         }
-        return Tensor(unchecked: removingAxis(a), scalars: out)
     }
 
     /// The sum of all elements, as a rank-0 tensor. Accumulates in Double so long sums stay accurate.
@@ -56,24 +67,18 @@ extension Tensor {
 
     /// log Σ exp over `axis`, stabilised by the maximum: m + log Σ exp(x − m). An all −∞ slice gives −∞.
     public func logSumExp(alongAxis axis: Int) throws -> Tensor {
-        let a = try checkedAxis(axis, op: "logSumExp")
-        let (outer, extent, inner) = split(at: a)
-        var out = [Float](repeating: 0, count: outer * inner)
-        scalars.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                for p in 0..<outer {
-                    for q in 0..<inner {
-                        var m = -Float.infinity
-                        for j in 0..<extent { m = max(m, x[(p * extent + j) * inner + q]) }
-                        if !m.isFinite { o[p * inner + q] = m; continue }
-                        var total: Float = 0
-                        for j in 0..<extent { total += expf(x[(p * extent + j) * inner + q] - m) }
-                        o[p * inner + q] = m + logf(total)
-                    }
+        try reduced(alongAxis: axis, op: "logSumExp") { x, o, outer, extent, inner in
+            for p in 0..<outer {
+                for q in 0..<inner {
+                    var m = -Float.infinity
+                    for j in 0..<extent { m = max(m, x[(p * extent + j) * inner + q]) }
+                    if !m.isFinite { o[p * inner + q] = m; continue }
+                    var total: Float = 0
+                    for j in 0..<extent { total += expf(x[(p * extent + j) * inner + q] - m) }
+                    o[p * inner + q] = m + logf(total)
                 }
             }
         }
-        return Tensor(unchecked: removingAxis(a), scalars: out)
     }
 
     /// Repeats a reduced tensor back along `axis` with `extent` copies: the adjoint of `sum(alongAxis:)`.

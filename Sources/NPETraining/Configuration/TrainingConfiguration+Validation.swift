@@ -88,6 +88,6 @@ extension TrainingConfiguration {
             guard patience >= 1 else { throw fail("training.schedule.patience", patience, "an integer ≥ 1") }
             guard minimum >= 0 else { throw fail("training.schedule.minimum", minimum, "a number ≥ 0") }
         }
-        try validateExoGAN(fail)
+        try sections.validate(fail)
     }
 }

@@ -9,7 +9,7 @@ import NPENN
 ///
 /// The defaults target the ARIEL model (7 θ, 2 context inputs, 52 bins, Ariel MCS per-target noise with the
 /// noise level as an input); `docs/training.md` records the experiment they come from.
-public struct TrainingConfiguration: Codable, Equatable, Sendable {
+public struct TrainingConfiguration: Encodable, Equatable, Sendable {
     /// The conditional flow on θ.
     public struct Flow: Codable, Equatable, Sendable {
         // The coupling spline samples in one network pass per transform (the autoregressive one needs D passes) and
@@ -80,10 +80,13 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Batch size, learning rate and schedule, weight decay, clipping, epochs, patience, validation fraction,
     /// shuffle buffer and seed.
     public var training = TrainingConfiguration.defaultOptions
-    /// `npe-train --kind exogan` only: the GAN baseline's networks, optimiser and retrieval defaults.
-    public var exogan = ExoGAN()
+    /// The model kinds' own sections (`exogan:`; ``TrainingConfigurationSection``), owned by the kinds' modules.
+    public var sections = KindSections()
 
-    public init() {}
+    /// The defaults, with the defaults of each given kind section.
+    public init(sections: [any TrainingConfigurationSection.Type] = []) {
+        self.sections = KindSections(sections)
+    }
 
     /// The optimisation defaults: AdamW at 3e-3 with cosine decay to 1e-5, batch 256, clipping at 5, at most 30
     /// epochs, early stopping after 8 without improvement (see `docs/training.md` for the experiment).
@@ -115,6 +118,29 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             self.batchSize = batchSize
             self.learningRate = learningRate
         }
+    }
+
+    /// A key of the encoded configuration: a built-in field's name or a kind section's key (the encoder's key
+    /// strategy, snake case in the card, applies to both).
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// The built-in fields as the synthesized conformance wrote them (nil optionals left out), then every kind
+    /// section under its key, as if it were a field: the card's training record keeps its shape.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(flow, forKey: Key("flow"))
+        try container.encode(embedding, forKey: Key("embedding"))
+        try container.encode(noise, forKey: Key("noise"))
+        try container.encodeIfPresent(noiseLevelInput, forKey: Key("noiseLevelInput"))
+        try container.encodeIfPresent(maskAugmentation, forKey: Key("maskAugmentation"))
+        try container.encode(training, forKey: Key("training"))
+        try sections.encode(into: &container) { Key($0) }
     }
 
     /// This configuration with command-line values on top, validated again.
