@@ -33,12 +33,14 @@ let package = Package(
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
         .library(name: "NPEFlexARE", targets: ["NPEFlexARE"]),
         .library(name: "NPEModelKinds", targets: ["NPEModelKinds"]),
+        .library(name: "NPESequential", targets: ["NPESequential"]),
         .executable(name: "npe-registry", targets: ["npe-registry"]),
         .executable(name: "npe-build-dataset", targets: ["npe-build-dataset"]),
         .executable(name: "npe-infer", targets: ["npe-infer"]),
         .executable(name: "npe-train", targets: ["npe-train"]),
         .executable(name: "npe-validate", targets: ["npe-validate"]),
         .executable(name: "npe-report", targets: ["npe-report"]),
+        .executable(name: "npe-refine", targets: ["npe-refine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -135,6 +137,14 @@ let package = Package(
             dependencies: ["NPETraining", "NPEInference", "NPEGAN", "NPEFlexARE", "NPEModels", "NPERegistry", "NPEParallel", "NPEDatasets", "NPEData", "NPEChecksum", "NPESimulators"],
             swiftSettings: swiftSettings),
 
+        // Sequential rounds for the targets an amortised model cannot settle: TSNPE, APT and SNPE-IS
+        // (docs/refine.md). Proposals are parameter sources, APT's atomic loss a TrainingLoss.
+        .target(
+            name: "NPESequential",
+            dependencies: ["NPEModelKinds", "NPETraining", "NPEInference", "NPEDatasets", "NPEModels", "NPERegistry", "NPEFlows", "NPENN",
+                           "NPETensor", "NPEData", "NPESimulators", "NPESafetensors", "NPEChecksum", "NPESupport"],
+            swiftSettings: swiftSettings),
+
         // MARK: - Command-line layer
         // What the executables share: the stderr progress bar, SIGINT/SIGTERM as a polled stop flag, the one worker
         // launcher (MPI or threads), shared option groups, and the training driver every model kind runs through.
@@ -157,9 +167,11 @@ let package = Package(
             name: "npe-validate",
             dependencies: ["NPECommandLine", "NPEModelKinds", "NPEInference", "NPEModels", "NPERegistry", "NPEDatasets", "NPEData", "NPESimulators", argumentParser]),
         .executableTarget(name: "npe-report", dependencies: ["NPEReport", argumentParser]),
+        .executableTarget(name: "npe-refine", dependencies: ["NPECommandLine", "NPESequential", "NPETensor", argumentParser]),
         .executableTarget(
             name: "npe-bench",
-            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEFlexARE", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission"],
+            dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEFlexARE", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission",
+                           "NPESequential"],
             path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
@@ -188,6 +200,10 @@ let package = Package(
             dependencies: ["NPEFlexARE", "NPEModelKinds", "NPENN", "NPETensor", "NPEData", "NPETraining", "NPEParallel", "NPERegistry",
                            "NPEInference", "NPEModels", "NPESimulators", "NPESupport", "npe-train", "npe-infer", "NPETestSupport"]),
         .testTarget(name: "NPEChecksumTests", dependencies: ["NPEChecksum"]),
+        .testTarget(
+            name: "NPESequentialTests",
+            dependencies: ["NPESequential", "NPETraining", "NPEFlows", "NPESimulators", "NPEData", "NPETensor", "NPESupport", "NPETestSupport",
+                           "NPEInference", "NPERegistry", "npe-refine", "npe-build-dataset", "npe-train"]),
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),

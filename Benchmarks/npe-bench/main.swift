@@ -10,6 +10,7 @@ let suites: [String: () throws -> Void] = [
     "gan": GANSuite.run,
     "flexare": FlexARESuite.run,
     "infer": InferSuite.run,
+    "sequential": SequentialSuite.run,
 ]
 let requested = CommandLine.arguments.dropFirst().isEmpty ? suites.keys.sorted() : Array(CommandLine.arguments.dropFirst())
 for name in requested {

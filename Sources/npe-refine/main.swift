@@ -1,0 +1,1 @@
+NPERefine.main()
