@@ -74,13 +74,12 @@ enum ChildProcess {
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
             exited.signal()
         }
-        waiter.stackSize = 1 << 16
         waiter.start()
         var timedOut = false
         if exited.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
             killpg(pid, SIGKILL)
-            exited.wait()
+            _ = exited.wait(timeout: .now() + 10)  // the waiter sees the killed leader at once; never hang on it
         }
         killpg(pid, SIGKILL)
         var raw: Int32 = 0
