@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "NPERegistry", targets: ["NPERegistry"]),
         .library(name: "NPEParallel", targets: ["NPEParallel"]),
         .library(name: "NPEParallelMPI", targets: ["NPEParallelMPI"]),
+        .library(name: "NPEExternalSimulator", targets: ["NPEExternalSimulator"]),
         .library(name: "NPEDatasets", targets: ["NPEDatasets"]),
         .library(name: "NPEModels", targets: ["NPEModels"]),
         .library(name: "NPEGAN", targets: ["NPEGAN"]),
@@ -94,10 +95,16 @@ let package = Package(
             name: "NPETransmission", dependencies: ["NPESimulators", "NPEYAML", yams],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
+        // The exec:FILE.yaml simulator: a user's own forward model run as a command, IN.h5 -> OUT.h5.
+        .target(
+            name: "NPEExternalSimulator",
+            dependencies: ["NPEData", "NPESimulators", "NPEChecksum", "NPECSV", "NPESupport", yams],
+            swiftSettings: swiftSettings),
+
         // MARK: - Pipeline
         .target(
             name: "NPEDatasets",
-            dependencies: ["NPEData", "NPESimulators", "NPETransmission", "NPETensor", "NPEParallel", "NPEChecksum", "NPECSV", "NPESupport"],
+            dependencies: ["NPEData", "NPESimulators", "NPETransmission", "NPEExternalSimulator", "NPETensor", "NPEParallel", "NPEChecksum", "NPECSV", "NPESupport"],
             resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // A trained estimator <-> its registry entry (kind npe-flow), and the declared training noise: shared by
         // the trainer, npe-infer and npe-validate so they cannot disagree about the card.
@@ -171,7 +178,7 @@ let package = Package(
         .executableTarget(
             name: "npe-bench",
             dependencies: ["NPESupport", "NPETensor", "NPENN", "NPEDatasets", "NPEFlows", "NPETraining", "NPEParallel", "NPEGAN", "NPEFlexARE", "NPEInference", "NPEModels", "NPESimulators", "NPETransmission",
-                           "NPESequential"],
+                           "NPESequential", "NPEData", "NPEExternalSimulator"],
             path: "Benchmarks/npe-bench"),
 
         // MARK: - Tests
@@ -207,7 +214,7 @@ let package = Package(
         .testTarget(name: "NPERegistryTests", dependencies: ["NPERegistry", "NPESafetensors", "NPESupport", "NPETestSupport"]),
         .testTarget(name: "NPEParallelTests", dependencies: ["NPEParallel"]),
         .testTarget(name: "NPEParallelMPITests", dependencies: ["NPEParallelMPI", "NPEParallel"]),
-        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "NPETransmission", "npe-build-dataset", "NPEInference", "NPESupport", "NPETestSupport"]),
+        .testTarget(name: "NPEDatasetsTests", dependencies: ["NPEDatasets", "NPEExternalSimulator", "NPETransmission", "npe-build-dataset", "NPEInference", "NPESupport", "NPETestSupport"]),
         .testTarget(
             name: "NPETrainCommandTests",
             dependencies: ["npe-train", "npe-build-dataset", "npe-infer", "NPETraining", "NPEGAN", "NPEFlexARE", "NPEModels", "NPERegistry", "NPESafetensors", "NPEData", "NPETensor", "NPESupport", "NPETestSupport"]),

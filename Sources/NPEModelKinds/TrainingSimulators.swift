@@ -36,7 +36,7 @@ public enum TrainingSimulators {
     ///
     /// - Throws: ``DatasetBuildError`` when it is built in but this build cannot reproduce the recorded setup.
     public static func recorded(in metadata: TrainingDatasetMetadata) throws -> (any Simulator)? {
-        guard SimulatorCatalog.names.contains(metadata.simulatorName) else { return nil }
+        guard SimulatorCatalog.standard.recognizes(recorded: metadata.simulatorName) else { return nil }
         return try SimulatorCatalog.simulator(named: metadata.simulatorName, version: metadata.simulatorVersion,
                                               recordedConfigurationJSON: metadata.simulatorConfigurationJSON)
     }

@@ -25,6 +25,12 @@ public protocol Simulator: Sendable {
     var spectralGrid: SpectralGrid? { get }
     /// Settings that change the outputs, recorded in provenance (string values, JSON-friendly).
     var configuration: [String: String] { get }
+    /// Whether the outputs are random given the inputs (noise inside the simulator, keyed on the batch's seed and
+    /// rows). A stochastic simulator has no exact likelihood: importance sampling refuses it. Default: false.
+    var isStochastic: Bool { get }
+    /// Rows per ``simulate(_:)`` call the simulator runs best with (an out-of-process one: its batch times its
+    /// concurrent calls); nil when it does not care. Default: nil.
+    var preferredBatchRows: Int? { get }
 
     /// Runs the model on a batch of rows.
     ///
@@ -78,6 +84,8 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
 extension Simulator {
     public var spectralGrid: SpectralGrid? { nil }
     public var configuration: [String: String] { [:] }
+    public var isStochastic: Bool { false }
+    public var preferredBatchRows: Int? { nil }
 
     /// Convenience for tests and one-off calls: runs one row from an array as a batch of one.
     ///

@@ -24,6 +24,9 @@ struct CatalogueCommand: ParsableCommand {
     @Option(help: "Prior YAML file or built-in name (\(Prior.builtinNames.joined(separator: ", "))); default: ariel-adc2023, or the card's with --model.")
     var prior: String?
 
+    @Option(help: ArgumentHelp("Simulator: \(SimulatorCatalog.names.joined(separator: ", ")) (ignored with --model, which uses the card's).", valueName: "name"))
+    var simulator = "ariel-transmission"
+
     @OptionGroup var simulatorOptions: SimulatorConfigurationOptions
 
     @Option(help: "Output HDF5 file.")
@@ -59,7 +62,7 @@ struct CatalogueCommand: ParsableCommand {
     }
 
     func run() throws {
-        let resolved = try simulatorOptions.resolve(simulator: "ariel-transmission", prior: self.prior)
+        let resolved = try simulatorOptions.resolve(simulator: simulator, prior: self.prior)
         let prior = resolved.prior
         let noiseModel = try DatasetInputs.noiseModel(at: noise, fallback: .perTargetTable(try PerTargetNoiseTable.arielMCSKnown2024()))
         let targetsURL = try targets.map { URL(fileURLWithPath: $0) } ?? CatalogueTargetList.arielMCSKnown2024URL()
@@ -76,6 +79,10 @@ struct CatalogueCommand: ParsableCommand {
                                  sha256: try SHA256.hexDigest(ofFileAt: try DatasetInputs.priorFileURL(argument))))
         } else if simulatorOptions.model != nil {
             sources.append(.init(role: "prior", path: resolved.priorSource, sha256: SHA256.hexDigest(of: Data(try prior.jsonString().utf8)),
+                                 digestOf: "prior JSON"))
+        } else if simulator != "ariel-transmission" {
+            // The simulator's own default prior (an exec description's `prior:`): digest what was used.
+            sources.append(.init(role: "prior", path: prior.source, sha256: SHA256.hexDigest(of: Data(try prior.jsonString().utf8)),
                                  digestOf: "prior JSON"))
         } else {
             sources.append(.init(role: "prior", path: prior.source,

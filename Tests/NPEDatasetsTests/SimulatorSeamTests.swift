@@ -113,8 +113,8 @@ struct SimulatorSeamTests {
         #expect(throws: DatasetBuildError.unknownSimulator(name: "other:x", known: ["flaky", "exec:…"])) {
             try catalogue.entry(named: "other:x")
         }
-        // The standard catalogue holds the built-ins.
-        #expect(SimulatorCatalog.names == ["ariel-transmission", "linear-gaussian", "two-moons"])
+        // The standard catalogue holds the built-ins and the exec: scheme (NPEExternalSimulator).
+        #expect(SimulatorCatalog.names == ["ariel-transmission", "linear-gaussian", "two-moons", "exec:…"])
     }
 
     @Test("a build plan records a non-prior source, and a resume from another source is refused")

@@ -26,14 +26,15 @@ public struct DatasetRowGenerator: Sendable {
     /// For each simulator input, its position in the prior's parameters.
     private let inputPositions: [Int]
 
-    /// - Parameter simulationBatchRows: rows per simulator call; an in-process model is indifferent, an
-    ///   out-of-process one pays its per-call cost once per batch.
+    /// - Parameter simulationBatchRows: rows per simulator call (default: the simulator's
+    ///   ``Simulator/preferredBatchRows``, else 1024); an in-process model is indifferent, an out-of-process one
+    ///   pays its per-call cost once per batch.
     /// - Throws: ``PriorError`` naming the first simulator input the prior does not declare.
-    public init(source: any ParameterSource, simulator: any Simulator, seed: UInt64, simulationBatchRows: Int = 1024) throws {
+    public init(source: any ParameterSource, simulator: any Simulator, seed: UInt64, simulationBatchRows: Int? = nil) throws {
         self.source = source
         self.simulator = simulator
         self.seed = seed
-        self.simulationBatchRows = max(1, simulationBatchRows)
+        self.simulationBatchRows = max(1, simulationBatchRows ?? simulator.preferredBatchRows ?? 1024)
         inputPositions = try source.prior.parameterIndices(forInputs: simulator.inputNames, simulator: simulator.name)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+import NPEExternalSimulator
 import NPESimulators
 import NPETransmission
 
@@ -9,7 +11,10 @@ extension SimulatorCatalog {
     ///   options (clouds, temperature profile, gas overlap, fill gas) and rebuilt from a recorded configuration;
     /// - `linear-gaussian`: ``LinearGaussianProblem/standard(thetaCount:outputCount:)`` (D = 5, M = 10), its prior
     ///   and its Gaussian noise;
-    /// - `two-moons`: ``TwoMoonsProblem`` with its four-input prior; its noise is in the latent inputs, so `none`.
+    /// - `two-moons`: ``TwoMoonsProblem`` with its four-input prior; its noise is in the latent inputs, so `none`;
+    /// - `exec:FILE.yaml`: the user's own command (``ExternalSimulator``, `docs/external-simulators.md`), with the
+    ///   description's `prior` (else the ADC2023 prior) and no declared noise; rebuilt from a record by re-reading
+    ///   the description and refused when its command, inputs or files changed.
     public static let standard: SimulatorCatalog = {
         var catalogue = SimulatorCatalog()
         catalogue.register("ariel-transmission", configurability: arielConfigurability) { _ in
@@ -22,6 +27,17 @@ extension SimulatorCatalog {
         catalogue.register("two-moons") { _ in
             let problem = TwoMoonsProblem()
             return Entry(simulator: problem, defaultPrior: problem.prior, defaultNoiseModel: .none)
+        }
+        catalogue.registerScheme("exec", rebuild: { try ExternalSimulator(recorded: $0) }) { argument in
+            let simulator = try ExternalSimulator(contentsOf: URL(fileURLWithPath: argument ?? ""))
+            let prior: Prior
+            if let written = simulator.contract.prior {
+                let path = Prior.builtinNames.contains(written) ? written : simulator.contract.resolve(written).path
+                prior = try DatasetInputs.prior(at: path, fallback: try Prior.arielADC2023())
+            } else {
+                prior = try Prior.arielADC2023()
+            }
+            return Entry(simulator: simulator, defaultPrior: prior, defaultNoiseModel: .none)
         }
         return catalogue
     }()

@@ -47,12 +47,14 @@ extension SimulatorCatalog {
     ///   registered, another version, an unreadable record, or a recorded setting this build does not reproduce.
     public func simulator(named name: String, version: String, recordedConfigurationJSON json: String) throws -> any Simulator {
         func refuse(_ reason: String) -> DatasetBuildError { .invalidArgument(field: "simulator", reason: reason) }
-        guard names.contains(name) else { throw refuse("'\(name)' is not built in (known: \(names.joined(separator: ", ")))") }
+        guard recognizes(recorded: name) else { throw refuse("'\(name)' is not built in (known: \(names.joined(separator: ", ")))") }
         guard let recorded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else {
             throw refuse("the recorded configuration of '\(name)' is not a JSON object of strings")
         }
         let simulator: any Simulator
-        if let configurability = configurability(of: name) {
+        if let rebuild = schemeRebuild(ofRecorded: name) {
+            do { simulator = try rebuild(recorded) } catch { throw refuse("\(error)") }
+        } else if let configurability = configurability(of: name) {
             do {
                 simulator = try configurability.rebuild(recorded)
             } catch let error as SimulatorConfigurationError {

@@ -32,6 +32,8 @@ public struct SimulatorCatalog: Sendable {
         var isScheme: Bool
         var factory: Factory
         var configurability: Configurability?
+        /// For a scheme: rebuilds a recorded simulator of this family (its name is `scheme:…`).
+        var rebuild: (@Sendable ([String: String]) throws -> any Simulator)?
     }
 
     private var registrations: [Registration] = []
@@ -45,7 +47,7 @@ public struct SimulatorCatalog: Sendable {
     ///   simulator with a fixed configuration.
     public mutating func register(_ name: String, configurability: Configurability? = nil, factory: @escaping Factory) {
         registrations.removeAll { $0.name == name && !$0.isScheme }
-        registrations.append(Registration(name: name, isScheme: false, factory: factory, configurability: configurability))
+        registrations.append(Registration(name: name, isScheme: false, factory: factory, configurability: configurability, rebuild: nil))
     }
 
     /// The options and rebuild of the plain simulator `name`, if it takes any.
@@ -54,9 +56,25 @@ public struct SimulatorCatalog: Sendable {
     }
 
     /// Registers a scheme: `scheme:ARGUMENT` calls `factory(ARGUMENT)`.
-    public mutating func registerScheme(_ scheme: String, factory: @escaping Factory) {
+    ///
+    /// - Parameter rebuild: how a simulator of this family that a dataset or a card recorded (its ``Simulator/name``
+    ///   starts with `scheme:`) is rebuilt from its recorded ``Simulator/configuration``; nil when it cannot be.
+    public mutating func registerScheme(_ scheme: String, rebuild: (@Sendable ([String: String]) throws -> any Simulator)? = nil,
+                                        factory: @escaping Factory) {
         registrations.removeAll { $0.name == scheme && $0.isScheme }
-        registrations.append(Registration(name: scheme, isScheme: true, factory: factory, configurability: nil))
+        registrations.append(Registration(name: scheme, isScheme: true, factory: factory, configurability: nil, rebuild: rebuild))
+    }
+
+    /// The rebuild of the scheme a recorded simulator name (`scheme:…`) belongs to, if one is registered.
+    func schemeRebuild(ofRecorded name: String) -> (@Sendable ([String: String]) throws -> any Simulator)? {
+        guard let colon = name.firstIndex(of: ":") else { return nil }
+        return registrations.first { $0.isScheme && $0.name == name[..<colon] }?.rebuild
+    }
+
+    /// Whether a simulator recorded under `name` (a dataset's or a card's) can be rebuilt by this catalogue: a
+    /// registered plain name, or a name of a registered scheme's family that has a rebuild.
+    public func recognizes(recorded name: String) -> Bool {
+        registrations.contains { !$0.isScheme && $0.name == name } || schemeRebuild(ofRecorded: name) != nil
     }
 
     /// Every name a user can give, in registration order; schemes are shown as `scheme:…`.

@@ -63,17 +63,44 @@ public struct MockCatalogueBuilder: Sendable {
         case skipped(SkippedTarget)
     }
 
+    /// A target ready to simulate: its inputs drawn and checked, its σ known.
+    private struct Prepared {
+        var values: [Double]
+        var sigma: [Double]
+        var transits: Int
+    }
+
+    private enum Preparation {
+        case ready(Prepared)
+        case skipped(SkippedTarget)
+    }
+
     /// Builds the catalogue from the first `limit` targets of `list` (all when nil) on `threads` threads.
+    ///
+    /// The targets' spectra are simulated in batches (``Simulator/preferredBatchRows`` rows, else 64), each row
+    /// keyed on (seed, the target's row in the list), so an out-of-process simulator pays its per-call cost once per
+    /// batch and the catalogue does not depend on the thread count.
     public func build(_ list: CatalogueTargetList, limit: Int? = nil, threads: Int = 1) -> MockCatalogue {
         let targets = Array(list.targets.prefix(max(0, limit ?? list.targets.count)))
         var outcomes = [Outcome?](repeating: nil, count: targets.count)
+        var prepared: [Int: Prepared] = [:]
+        for (index, target) in targets.enumerated() {
+            switch prepare(target) {
+            case let .ready(ready): prepared[index] = ready
+            case let .skipped(skipped): outcomes[index] = .skipped(skipped)
+            }
+        }
+        let ready = prepared.keys.sorted()
+        let batchRows = max(1, simulator.preferredBatchRows ?? 64)
+        let batches = stride(from: 0, to: ready.count, by: batchRows).map { Array(ready[$0 ..< min($0 + batchRows, ready.count)]) }
         let lock = NSLock()
-        let workers = max(1, min(threads, targets.count))
+        let workers = max(1, min(threads, batches.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: targets.count, by: workers) {
-                let outcome = make(targets[index])
+            for batch in stride(from: worker, to: batches.count, by: workers) {
+                let indices = batches[batch]
+                let finished = simulate(indices.map { (targets[$0], prepared[$0]!) })
                 lock.lock()
-                outcomes[index] = outcome
+                for (index, outcome) in zip(indices, finished) { outcomes[index] = outcome }
                 lock.unlock()
             }
         }
@@ -102,9 +129,14 @@ public struct MockCatalogueBuilder: Sendable {
         return catalogue
     }
 
-    private func make(_ target: CatalogueTarget) -> Outcome {
-        func skip(_ category: String, _ reason: String) -> Outcome {
-            .skipped(SkippedTarget(row: target.row, line: target.line, name: target.name, category: category, reason: reason))
+    private static func skip(_ target: CatalogueTarget, _ category: String, _ reason: String) -> SkippedTarget {
+        SkippedTarget(row: target.row, line: target.line, name: target.name, category: category, reason: reason)
+    }
+
+    /// A target's inputs and σ, or why it is skipped before simulation.
+    private func prepare(_ target: CatalogueTarget) -> Preparation {
+        func skip(_ category: String, _ reason: String) -> Preparation {
+            .skipped(Self.skip(target, category, reason))
         }
         if let gap = target.missing.first {
             return skip("\(gap) missing", "no catalogue value for \(gap)")
@@ -138,17 +170,33 @@ public struct MockCatalogueBuilder: Sendable {
         do { sigma = try noiseModel.sigma(for: noiseTarget) } catch {
             return skip("no noise", "the \(noiseModel.kind) noise model has no sigma for this target: \(error)")
         }
-        let mu: [Double]
-        do { mu = try simulator.simulate(inputPositions.map { values[$0] }) } catch {
-            return skip("simulation failed", "simulation failed: \(error)")
+        return .ready(Prepared(values: values, sigma: sigma, transits: transitCount))
+    }
+
+    /// One simulator call for prepared targets, then each target's noise.
+    private func simulate(_ batch: [(target: CatalogueTarget, prepared: Prepared)]) -> [Outcome] {
+        let width = inputPositions.count, m = simulator.outputCount
+        let inputs = batch.flatMap { item in inputPositions.map { item.prepared.values[$0] } }
+        let result: SimulationResult
+        do {
+            result = try simulator.simulate(SimulationBatch(inputs: inputs, inputCount: width, rows: batch.map(\.target.row), seed: seed))
+        } catch {
+            return batch.map { .skipped(Self.skip($0.target, "simulation failed", "simulation failed: \(error)")) }
         }
-        if let bin = mu.firstIndex(where: { !$0.isFinite }) {
-            return skip("simulation failed", "simulation gave \(mu[bin]) in bin \(bin)")
+        return batch.enumerated().map { offset, item in
+            let (target, prepared) = item
+            if let failure = result.failures[offset] {
+                return .skipped(Self.skip(target, "simulation failed", "simulation failed: \(failure)"))
+            }
+            let mu = Array(result.outputs[offset * m ..< (offset + 1) * m])
+            if let bin = mu.firstIndex(where: { !$0.isFinite }) {
+                return .skipped(Self.skip(target, "simulation failed", "simulation gave \(mu[bin]) in bin \(bin)"))
+            }
+            var x = mu
+            let noise = RandomStream(seed: seed, stream: 1).child(UInt64(target.row))
+            NoiseModel.addNoise(to: &x, sigma: prepared.sigma, uniforms: prepared.sigma.indices.map { noise.uniformDouble(UInt64($0)) })
+            return .written(theta: prior.thetaIndices.map { prepared.values[$0] }, context: prior.contextIndices.map { prepared.values[$0] },
+                            mu: mu, x: x, sigma: prepared.sigma, transits: prepared.transits)
         }
-        var x = mu
-        let noise = RandomStream(seed: seed, stream: 1).child(UInt64(target.row))
-        NoiseModel.addNoise(to: &x, sigma: sigma, uniforms: sigma.indices.map { noise.uniformDouble(UInt64($0)) })
-        return .written(theta: prior.thetaIndices.map { values[$0] }, context: prior.contextIndices.map { values[$0] },
-                        mu: mu, x: x, sigma: sigma, transits: transitCount)
     }
 }

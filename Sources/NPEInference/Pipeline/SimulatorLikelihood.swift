@@ -31,9 +31,16 @@ public struct SimulatorLikelihood: @unchecked Sendable {
     /// - Parameters:
     ///   - thetaNames: D names in the model's parameter order (must be the prior's θ names, in order).
     ///   - contextNames: A context names in the model's order.
-    /// - Throws: ``InferenceError/likelihoodUnavailable(model:reason:)`` when a simulator input is neither a
+    /// - Throws: ``InferenceError/likelihoodUnavailable(model:reason:)`` for a stochastic simulator
+    ///   (``Simulator/isStochastic``), when a simulator input is neither a
     ///   parameter, a context input nor a fixed prior value, or when the prior's θ names differ from `thetaNames`.
     public init(simulator: any Simulator, prior: Prior, thetaNames: [String], contextNames: [String], model: String) throws {
+        guard !simulator.isStochastic else {
+            throw InferenceError.likelihoodUnavailable(
+                model: model, reason: "simulator '\(simulator.name)' is declared stochastic (noise inside the simulator), so "
+                    + "it has no exact Gaussian likelihood: importance sampling and SNPE-IS need a noise-free simulator whose "
+                    + "noise is the catalogue's sigma")
+        }
         guard prior.thetaNames == thetaNames else {
             throw InferenceError.likelihoodUnavailable(
                 model: model, reason: "the prior's parameters \(prior.thetaNames) differ from the model's \(thetaNames)")
