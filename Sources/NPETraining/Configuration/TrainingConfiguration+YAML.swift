@@ -58,7 +58,7 @@ private final class ConfigurationYAMLReader {
                     try self.masking(value, path, into: &masking)
                     c.maskAugmentation = masking
                 }
-            default: try training(value, path, into: &c.training)
+            default: try training(value, path, into: &c.training, budget: &c.epochBudget)
             }
         }
     }
@@ -155,7 +155,7 @@ private final class ConfigurationYAMLReader {
         }
     }
 
-    func training(_ node: Node, _ at: String, into o: inout TrainingOptions) throws {
+    func training(_ node: Node, _ at: String, into o: inout TrainingOptions, budget: inout EpochBudget) throws {
         let known = ["batch_size", "learning_rate", "schedule", "weight_decay", "gradient_clip", "epochs", "patience",
                      "validation_fraction", "shuffle_buffer_chunks", "outlier_limit", "seed"]
         try entries(node, at, known: known) { key, value, path in
@@ -167,7 +167,17 @@ private final class ConfigurationYAMLReader {
             case "gradient_clip":
                 o.gradientClipNorm = try isNull(value) || value.scalar?.string.lowercased() == "none"
                     ? nil : number(Float.self, value, path)
-            case "epochs": o.epochs = try integer(value, path)
+            case "epochs":
+                if value.scalar?.string.lowercased() == "auto" {
+                    budget = .automatic
+                } else {
+                    let text = try scalar(value, path)
+                    guard let epochs = Int(text) else {
+                        throw fail(path, value, .invalidValue(text, expected: "auto or an integer ≥ 1"))
+                    }
+                    o.epochs = epochs
+                    budget = .fixed(epochs)
+                }
             case "patience": o.patience = try integer(value, path)
             case "validation_fraction": o.validationFraction = try number(Double.self, value, path)
             case "shuffle_buffer_chunks": o.shuffleBufferChunks = try integer(value, path)
