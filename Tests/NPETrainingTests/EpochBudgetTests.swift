@@ -62,3 +62,19 @@ func theAutomaticCapScalesWithTheRows(rows: Int, epochs: Int) {
     let capped = try Trainer(model: Regressor(seed: 1), options: o, reader: data.reader, noise: noise).run()
     #expect(capped.stoppingReason == .epochBudgetReached && capped.history.count == 3)
 }
+
+@Test func theAutomaticScheduleAnnealsBeforePatienceCanEndTheRun() throws {
+    let plateau = ScheduleKind.plateau(factor: 0.5, patience: 5, minimum: 1e-5), cosine = ScheduleKind.cosine(minimum: 1e-5)
+    let automatic = TrainingConfiguration()
+    #expect(automatic.automaticSchedule)
+    // Below 10⁶ rows patience usually ends the run: halve on plateaus. At the 30-epoch floor the cap is the
+    // budget: cosine, as the ARIEL recipe was tuned.
+    #expect(automatic.resolvingEpochBudget(rows: 10_000).training.schedule == plateau)
+    #expect(automatic.resolvingEpochBudget(rows: 999_999).training.schedule == plateau)
+    #expect(automatic.resolvingEpochBudget(rows: 1_000_000).training.schedule == cosine)
+    #expect(try automatic.applying(.init(epochs: 50)).resolvingEpochBudget(rows: 10_000).training.schedule == cosine)
+    // A schedule that is given stays, whatever the budget; `auto` restores the choice.
+    let given = try TrainingConfiguration(yaml: "training: {schedule: constant}")
+    #expect(!given.automaticSchedule && given.resolvingEpochBudget(rows: 10_000).training.schedule == .constant)
+    #expect(try TrainingConfiguration(yaml: "training: {schedule: auto}") == TrainingConfiguration())
+}

@@ -32,6 +32,20 @@ public enum EpochBudget: Equatable, Sendable {
         return min(automaticMaximumEpochs, max(automaticMinimumEpochs, epochs))
     }
 
+    /// The schedule of `training.schedule: auto`: cosine decay to 1e-5 over the cap when the run is expected to use
+    /// its whole cap (a fixed budget, or an automatic one at its 30-epoch floor, i.e. 10⁶ rows and more: the ARIEL
+    /// recipe, tuned with cosine), and otherwise reduce-on-plateau (halve the rate after 5 epochs without a better
+    /// validation loss, down to 1e-5), so that a run ended by patience has annealed first. Cosine over a 1000-epoch
+    /// cap leaves the rate at its start when patience ends the run at epoch 100; on two moons and the linear
+    /// Gaussian at 10³ and 10⁴ rows plateau reached a 0.9 to 2.0 nats better held-out −log q
+    /// (`docs/training.md`, "The epoch budget").
+    public static func automaticSchedule(budget: EpochBudget, rows: Int) -> ScheduleKind {
+        if case .automatic = budget, cap(rows: rows) > automaticMinimumEpochs {
+            return .plateau(factor: 0.5, patience: 5, minimum: 1e-5)
+        }
+        return .cosine(minimum: 1e-5)
+    }
+
     /// The most epochs a run on a dataset of `rows` rows may take.
     public func epochs(rows: Int) -> Int {
         switch self {
@@ -64,11 +78,13 @@ extension EpochBudget: Codable {
 }
 
 extension TrainingConfiguration {
-    /// This configuration with `training.epochs` set to the cap its ``epochBudget`` gives a dataset of `rows` rows:
-    /// what the trainer runs with and the model card records.
+    /// This configuration with `training.epochs` set to the cap its ``epochBudget`` gives a dataset of `rows` rows,
+    /// and with `schedule: auto`, the schedule that suits that budget: what the trainer runs with and the model
+    /// card records.
     public func resolvingEpochBudget(rows: Int) -> TrainingConfiguration {
         var resolved = self
         resolved.training.epochs = epochBudget.epochs(rows: rows)
+        if automaticSchedule { resolved.training.schedule = EpochBudget.automaticSchedule(budget: epochBudget, rows: rows) }
         return resolved
     }
 }

@@ -58,7 +58,7 @@ private final class ConfigurationYAMLReader {
                     try self.masking(value, path, into: &masking)
                     c.maskAugmentation = masking
                 }
-            default: try training(value, path, into: &c.training, budget: &c.epochBudget)
+            default: try training(value, path, into: &c.training, budget: &c.epochBudget, automaticSchedule: &c.automaticSchedule)
             }
         }
     }
@@ -155,14 +155,21 @@ private final class ConfigurationYAMLReader {
         }
     }
 
-    func training(_ node: Node, _ at: String, into o: inout TrainingOptions, budget: inout EpochBudget) throws {
+    func training(_ node: Node, _ at: String, into o: inout TrainingOptions, budget: inout EpochBudget,
+                  automaticSchedule: inout Bool) throws {
         let known = ["batch_size", "learning_rate", "schedule", "weight_decay", "gradient_clip", "epochs", "patience",
                      "validation_fraction", "shuffle_buffer_chunks", "outlier_limit", "seed"]
         try entries(node, at, known: known) { key, value, path in
             switch key {
             case "batch_size": o.batchSize = try integer(value, path)
             case "learning_rate": o.learningRate = try number(Float.self, value, path)
-            case "schedule": o.schedule = try schedule(value, path)
+            case "schedule":
+                if value.scalar?.string.lowercased() == "auto" {
+                    automaticSchedule = true
+                } else {
+                    o.schedule = try schedule(value, path)
+                    automaticSchedule = false
+                }
             case "weight_decay": o.weightDecay = try number(Float.self, value, path)
             case "gradient_clip":
                 o.gradientClipNorm = try isNull(value) || value.scalar?.string.lowercased() == "none"

@@ -83,6 +83,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// How many epochs training may run: until validation stops improving (`auto`, the default), or a fixed
     /// number (`training.epochs: N`, `--epochs N`). ``resolvingEpochBudget(rows:)`` turns it into `training.epochs`.
     public var epochBudget: EpochBudget = .automatic
+    /// `training.schedule: auto` (the default): ``resolvingEpochBudget(rows:)`` picks the learning-rate schedule that
+    /// suits the budget (``EpochBudget/automaticSchedule(budget:rows:)``); false once a schedule is given.
+    public var automaticSchedule = true
     /// `npe-train --kind exogan` only: the GAN baseline's networks, optimiser and retrieval defaults.
     public var exogan = ExoGAN()
 
