@@ -71,19 +71,22 @@ final class FlowTrainingRun: ModelTrainingRun {
     init(session: TrainingSession) { self.session = session }
 
     var request: TrainingRequest { session.request }
-    var epochBudget: Int { session.request.configuration.training.epochs }
-    var batchSize: Int { session.request.configuration.training.batchSize }
+    var epochBudget: Int { session.configuration.training.epochs }
+    var batchSize: Int { session.configuration.training.batchSize }
     var stopNotice: String { "Stopping after the current step and writing a checkpoint (again to quit now)..." }
 
     func announcement(workers: Int) -> String {
-        let c = session.request.configuration
+        let c = session.configuration
+        let budget = c.epochBudget == .automatic
+            ? "until validation stops improving (patience \(c.training.patience)), at most \(c.training.epochs) epochs"
+            : "up to \(c.training.epochs) epochs (patience \(c.training.patience))"
         let noise = session.noise.map { "\($0.source) (\($0.sigmaRows.count) σ rows" + ($0.scaleRange.map { ", scale \($0.lowerBound)–\($0.upperBound)" } ?? "") + ")" } ?? "none"
         let text = """
             dataset: \(session.request.datasetFile.path) (\(session.rowCount) rows, θ \(session.metadata.parameterCount), \
             context \(session.metadata.contextCount), x \(session.metadata.featureCount))
             model: \(c.flow.kind.rawValue) × \(c.flow.transforms), hidden \(c.flow.hiddenWidths), embedding \
             \(c.embedding.kind.rawValue); noise: \(noise); noise-level input: \(session.architecture.noiseLevelInput)
-            batch \(c.training.batchSize), learning rate \(c.training.learningRate), up to \(c.training.epochs) epochs, \
+            batch \(c.training.batchSize), learning rate \(c.training.learningRate), \(budget), \
             \(workers) worker\(workers == 1 ? "" : "s")\(session.request.resume ? ", resuming" : "")
             """
         var masks = ""
@@ -117,8 +120,7 @@ final class FlowTrainingRun: ModelTrainingRun {
 
     func summary(of outcome: TrainingSession.WorkerOutcome) -> String {
         let result = outcome.result
-        let reason = result.stoppedEarly ? "stopped early (no improvement)" : "epoch budget reached"
-        return String(format: "%@ after %d epochs; best validation loss %.4f at epoch %d", reason,
+        return String(format: "%@ after %d epochs; best validation loss %.4f at epoch %d", result.stoppingReason.summary,
                       result.history.count, result.bestValidationLoss, result.bestEpoch + 1)
     }
 

@@ -75,7 +75,7 @@ private final class ConfigurationYAMLReader {
                     try self.masking(value, path, into: &masking)
                     c.maskAugmentation = masking
                 }
-            case "training": try training(value, path, into: &c.training)
+            case "training": try training(value, path, into: &c.training, budget: &c.epochBudget, automaticSchedule: &c.automaticSchedule)
             // A model kind's own section, read by the kind's module.
             default: try c.sections.read(key, value, at: path, reader: nodes)
             }
@@ -155,18 +155,35 @@ private final class ConfigurationYAMLReader {
         }
     }
 
-    func training(_ node: Node, _ at: String, into o: inout TrainingOptions) throws {
+    func training(_ node: Node, _ at: String, into o: inout TrainingOptions, budget: inout EpochBudget,
+                  automaticSchedule: inout Bool) throws {
         let known = ["batch_size", "learning_rate", "schedule", "weight_decay", "gradient_clip", "epochs", "patience",
                      "validation_fraction", "shuffle_buffer_chunks", "outlier_limit", "seed"]
         try nodes.entries(node, at, known: known) { key, value, path in
             switch key {
             case "batch_size": o.batchSize = try nodes.integer(value, path)
             case "learning_rate": o.learningRate = try nodes.number(Float.self, value, path)
-            case "schedule": o.schedule = try schedule(value, path)
+            case "schedule":
+                if value.scalar?.string.lowercased() == "auto" {
+                    automaticSchedule = true
+                } else {
+                    o.schedule = try schedule(value, path)
+                    automaticSchedule = false
+                }
             case "weight_decay": o.weightDecay = try nodes.number(Float.self, value, path)
             case "gradient_clip":
                 o.gradientClipNorm = try nodes.isNone(value) ? nil : nodes.number(Float.self, value, path)
-            case "epochs": o.epochs = try nodes.integer(value, path)
+            case "epochs":
+                if value.scalar?.string.lowercased() == "auto" {
+                    budget = .automatic
+                } else {
+                    let text = try nodes.scalar(value, path)
+                    guard let epochs = Int(text) else {
+                        throw fail(path, value, .invalidValue(text, expected: "auto or an integer ≥ 1"))
+                    }
+                    o.epochs = epochs
+                    budget = .fixed(epochs)
+                }
             case "patience": o.patience = try nodes.integer(value, path)
             case "validation_fraction": o.validationFraction = try nodes.number(Double.self, value, path)
             case "shuffle_buffer_chunks": o.shuffleBufferChunks = try nodes.integer(value, path)

@@ -80,6 +80,12 @@ public struct TrainingConfiguration: Encodable, Equatable, Sendable {
     /// Batch size, learning rate and schedule, weight decay, clipping, epochs, patience, validation fraction,
     /// shuffle buffer and seed.
     public var training = TrainingConfiguration.defaultOptions
+    /// How many epochs training may run: until validation stops improving (`auto`, the default), or a fixed
+    /// number (`training.epochs: N`, `--epochs N`). ``resolvingEpochBudget(rows:)`` turns it into `training.epochs`.
+    public var epochBudget: EpochBudget = .automatic
+    /// `training.schedule: auto` (the default): ``resolvingEpochBudget(rows:)`` picks the learning-rate schedule that
+    /// suits the budget (``EpochBudget/automaticSchedule(budget:rows:)``); false once a schedule is given.
+    public var automaticSchedule = true
     /// The model kinds' own sections (`exogan:`; ``TrainingConfigurationSection``), owned by the kinds' modules.
     public var sections = KindSections()
 
@@ -88,8 +94,9 @@ public struct TrainingConfiguration: Encodable, Equatable, Sendable {
         self.sections = KindSections(sections)
     }
 
-    /// The optimisation defaults: AdamW at 3e-3 with cosine decay to 1e-5, batch 256, clipping at 5, at most 30
-    /// epochs, early stopping after 8 without improvement (see `docs/training.md` for the experiment).
+    /// The optimisation defaults: AdamW at 3e-3 with cosine decay to 1e-5, batch 256, clipping at 5, early stopping
+    /// after 20 epochs without improvement (see `docs/training.md` for the experiment). `epochs` is the cap of a
+    /// fixed budget only: the default ``epochBudget`` is automatic and replaces it with ``EpochBudget/cap(rows:)``.
     public static var defaultOptions: TrainingOptions {
         var options = TrainingOptions()
         options.epochs = 30
@@ -98,7 +105,7 @@ public struct TrainingConfiguration: Encodable, Equatable, Sendable {
         options.schedule = .cosine(minimum: 1e-5)
         options.weightDecay = 0
         options.gradientClipNorm = 5
-        options.patience = 8
+        options.patience = 20
         options.validationFraction = 0.1
         options.shuffleBufferChunks = 8
         options.outlierLimit = 20
@@ -148,7 +155,10 @@ public struct TrainingConfiguration: Encodable, Equatable, Sendable {
     /// - Throws: ``TrainingConfigurationError`` (file `<command line>`) for an invalid flag value.
     public func applying(_ overrides: Overrides) throws -> TrainingConfiguration {
         var result = self
-        if let epochs = overrides.epochs { result.training.epochs = epochs }
+        if let epochs = overrides.epochs {
+            result.training.epochs = epochs
+            result.epochBudget = .fixed(epochs)
+        }
         if let seed = overrides.seed { result.training.seed = seed }
         if let batchSize = overrides.batchSize { result.training.batchSize = batchSize }
         if let learningRate = overrides.learningRate { result.training.learningRate = learningRate }

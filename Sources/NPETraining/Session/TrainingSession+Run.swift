@@ -32,7 +32,7 @@ extension TrainingSession {
     ///   the root writes a checkpoint (``Trainer/Result/interrupted`` is then set).
     public func train(communicator: Communicator, shouldStop: @escaping () -> Bool = { false },
                       observers: Observers = Observers()) throws -> WorkerOutcome {
-        let options = request.configuration.training
+        let options = configuration.training
         let reader = try TrainingDatasetReader(contentsOf: request.datasetFile)
         let estimator = try NeuralPosteriorEstimator(
             architecture: architecture, standardization: standardization,
@@ -59,10 +59,11 @@ extension TrainingSession {
     public func publish(_ outcome: WorkerOutcome, workers: Int) throws -> ModelVersionID {
         let result = outcome.result
         let record = TrainingRunRecord(
-            configuration: request.configuration, configurationFile: request.configurationText != nil,
-            validationSplit: DataSplit(seed: request.configuration.training.seed,
-                                       validationFraction: request.configuration.training.validationFraction),
+            configuration: configuration, configurationFile: request.configurationText != nil,
+            validationSplit: DataSplit(seed: configuration.training.seed,
+                                       validationFraction: configuration.training.validationFraction),
             epochsRun: result.history.count, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
+            stoppingReason: result.stoppingReason,
             workers: workers, standardizationRows: min(Self.standardizationRows, rowCount),
             outlierFilter: rowFilter, rejectedFractionEstimate: rejectedFraction, maskAugmentation: mask)
         var metrics: [String: Double] = [
@@ -74,7 +75,7 @@ extension TrainingSession {
         if let first = result.history.first { metrics["first_validation_loss"] = Double(first.validationLoss) }
         let card = try PosteriorModel.makeCard(
             estimator: outcome.estimator, prior: prior, dataset: metadata, lineage: lineage, noise: noise,
-            training: TrainingRecord(configuration: try record.jsonValue(), seed: request.configuration.training.seed),
+            training: TrainingRecord(configuration: try record.jsonValue(), seed: configuration.training.seed),
             metrics: metrics)
         var files = ["metrics.jsonl": (try? Data(contentsOf: request.metricsURL)) ?? Data()]
         if let text = request.configurationText { files["train.yaml"] = Data(text.utf8) }
@@ -96,6 +97,9 @@ struct TrainingRunRecord: Encodable {
     var epochsRun: Int
     var bestEpoch: Int
     var stoppedEarly: Bool
+    /// Why it ended (`validation_stopped_improving` or `epoch_budget_reached`); `configuration.epoch_budget` says
+    /// whether the cap was automatic.
+    var stoppingReason: StoppingReason
     var workers: Int
     var standardizationRows: Int
     /// The per-bin acceptance intervals of x, and the fraction of the standardisation sample outside them.

@@ -15,6 +15,9 @@ import NPETensor
 /// standardisation, deterministically, so every worker and MPI rank computes the same one.
 public final class TrainingSession: @unchecked Sendable {
     public let request: TrainingRequest
+    /// The request's configuration with its epoch budget resolved for this dataset (`training.epochs` is the cap):
+    /// what every worker trains with and the card records.
+    public let configuration: TrainingConfiguration
     public let metadata: TrainingDatasetMetadata
     public let rowCount: Int
     public let contentDigest: String
@@ -57,7 +60,8 @@ public final class TrainingSession: @unchecked Sendable {
         rowCount = reader.rowCount
         contentDigest = reader.contentDigest
         prior = try Self.prior(of: reader.metadata, path: file.path)
-        let configuration = request.configuration
+        let configuration = request.configuration.resolvingEpochBudget(rows: reader.rowCount)
+        self.configuration = configuration
         noise = try configuration.noise.resolve(for: reader.metadata, path: file.path)
         let noiseLevelInput = configuration.noiseLevelInput ?? (noise != nil)
         if noiseLevelInput && noise == nil {
