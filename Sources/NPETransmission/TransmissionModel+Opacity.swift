@@ -72,35 +72,47 @@ extension TransmissionModel {
         let t = temperatureBracket(ws.temperature[0])
         let f = Float(t.fraction)
         let node = ws.nodeOpacity
-        let x = TraceGas.tabulated.map { Float(composition.trace[$0.rawValue]) }
         let xAmmonia = Float(composition.trace[TraceGas.ammonia.rawValue])
         let slice = binCount * nP * gases * vectors
-        lineTable.withUnsafeBufferPointer { table in
-            ammoniaTable.withUnsafeBufferPointer { ammonia in
-                let low = table.baseAddress! + t.low * slice, high = table.baseAddress! + t.high * slice
-                for b in 0..<binCount {
-                    // NH3 has no pressure dependence: one T-interpolated vector set per bin.
-                    let a0 = ammonia.baseAddress! + (b * nT + t.low) * vectors
-                    let a1 = ammonia.baseAddress! + (b * nT + t.high) * vectors
-                    var ammoniaK = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
-                    ammoniaK.0 = xAmmonia * (a0[0] + (a1[0] - a0[0]) * f)
-                    ammoniaK.1 = xAmmonia * (a0[1] + (a1[1] - a0[1]) * f)
-                    ammoniaK.2 = xAmmonia * (a0[2] + (a1[2] - a0[2]) * f)
-                    ammoniaK.3 = xAmmonia * (a0[3] + (a1[3] - a0[3]) * f)
-                    ammoniaK.4 = xAmmonia * (a0[4] + (a1[4] - a0[4]) * f)
-                    for p in 0..<nP {
-                        var s0 = ammoniaK.0, s1 = ammoniaK.1, s2 = ammoniaK.2, s3 = ammoniaK.3, s4 = ammoniaK.4
-                        for gas in 0..<gases {
-                            let offset = ((b * nP + p) * gases + gas) * vectors, xGas = x[gas]
-                            let k0 = low + offset, k1 = high + offset
-                            s0 += xGas * (k0[0] + (k1[0] - k0[0]) * f)
-                            s1 += xGas * (k0[1] + (k1[1] - k0[1]) * f)
-                            s2 += xGas * (k0[2] + (k1[2] - k0[2]) * f)
-                            s3 += xGas * (k0[3] + (k1[3] - k0[3]) * f)
-                            s4 += xGas * (k0[4] + (k1[4] - k0[4]) * f)
+        // Speed: only the nodes that some layer 0...m brackets are interpolated (the layer grid need not span the
+        // whole table), and everything per layer (bracket, n_j) is gathered once instead of once per bin. Same
+        // arithmetic in the same order, so the κ are bit-identical to interpolating every node.
+        let layers = m + 1
+        var firstNode = nP - 1, lastNode = 0
+        for j in 0..<layers {
+            let bracket = layerPressureBrackets[min(j, n - 1)]
+            firstNode = Swift.min(firstNode, bracket.low, bracket.high)
+            lastNode = Swift.max(lastNode, bracket.low, bracket.high)
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: gases) { x in
+            for gas in 0..<gases { x[gas] = Float(composition.trace[TraceGas.tabulated[gas].rawValue]) }
+            lineTable.withUnsafeBufferPointer { table in
+                ammoniaTable.withUnsafeBufferPointer { ammonia in
+                    let low = table.baseAddress! + t.low * slice, high = table.baseAddress! + t.high * slice
+                    for b in 0..<binCount {
+                        // NH3 has no pressure dependence: one T-interpolated vector set per bin.
+                        let a0 = ammonia.baseAddress! + (b * nT + t.low) * vectors
+                        let a1 = ammonia.baseAddress! + (b * nT + t.high) * vectors
+                        let ammonia0 = xAmmonia * (a0[0] + (a1[0] - a0[0]) * f)
+                        let ammonia1 = xAmmonia * (a0[1] + (a1[1] - a0[1]) * f)
+                        let ammonia2 = xAmmonia * (a0[2] + (a1[2] - a0[2]) * f)
+                        let ammonia3 = xAmmonia * (a0[3] + (a1[3] - a0[3]) * f)
+                        let ammonia4 = xAmmonia * (a0[4] + (a1[4] - a0[4]) * f)
+                        for p in firstNode...lastNode {
+                            var s0 = ammonia0, s1 = ammonia1, s2 = ammonia2, s3 = ammonia3, s4 = ammonia4
+                            let row = (b * nP + p) * gases * vectors
+                            for gas in 0..<gases {
+                                let offset = row + gas * vectors, xGas = x[gas]
+                                let k0 = low + offset, k1 = high + offset
+                                s0 += xGas * (k0[0] + (k1[0] - k0[0]) * f)
+                                s1 += xGas * (k0[1] + (k1[1] - k0[1]) * f)
+                                s2 += xGas * (k0[2] + (k1[2] - k0[2]) * f)
+                                s3 += xGas * (k0[3] + (k1[3] - k0[3]) * f)
+                                s4 += xGas * (k0[4] + (k1[4] - k0[4]) * f)
+                            }
+                            let out = node + (b * nP + p) * vectors
+                            out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3; out[4] = s4
                         }
-                        let out = node + (b * nP + p) * vectors
-                        out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3; out[4] = s4
                     }
                 }
             }
@@ -108,14 +120,26 @@ extension TransmissionModel {
         // Per layer: linear in log P between nodes, times n_j in the file unit (1e-24 m²). The merged entry j = m
         // keeps k alone; its chord weight carries Σ dl n · 1e-24.
         let unit = CorrelatedKTable.fileUnitInSquareMetres
-        for b in 0..<binCount {
-            for j in 0...m {
+        withUnsafeTemporaryAllocation(of: (low: Int, high: Int, scale: Float, fraction: Float).self, capacity: layers) {
+            perLayer in
+            for j in 0..<layers {
                 let bracket = layerPressureBrackets[min(j, n - 1)]
-                let scale = Float(j < m ? ws.density[j] * unit : 1), fp = Float(bracket.fraction)
-                let lowNode = node + (b * nP + bracket.low) * vectors
-                let highNode = node + (b * nP + bracket.high) * vectors
-                let out = ws.kappa + (b * n + j) * vectors
-                for v in 0..<5 { out[v] = scale * (lowNode[v] + (highNode[v] - lowNode[v]) * fp) }
+                perLayer[j] = (
+                    bracket.low * vectors, bracket.high * vectors, Float(j < m ? ws.density[j] * unit : 1),
+                    Float(bracket.fraction)
+                )
+            }
+            for b in 0..<binCount {
+                let bin = node + b * nP * vectors, out = ws.kappa + b * n * vectors
+                for j in 0..<layers {
+                    let layer = perLayer[j], scale = layer.scale, fp = layer.fraction
+                    let lowNode = bin + layer.low, highNode = bin + layer.high, o = out + j * vectors
+                    o[0] = scale * (lowNode[0] + (highNode[0] - lowNode[0]) * fp)
+                    o[1] = scale * (lowNode[1] + (highNode[1] - lowNode[1]) * fp)
+                    o[2] = scale * (lowNode[2] + (highNode[2] - lowNode[2]) * fp)
+                    o[3] = scale * (lowNode[3] + (highNode[3] - lowNode[3]) * fp)
+                    o[4] = scale * (lowNode[4] + (highNode[4] - lowNode[4]) * fp)
+                }
             }
         }
     }
