@@ -43,6 +43,14 @@ enum ChildProcess {
             throw StartFailure(reason: "this C library has no posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
         }
         _ = addChangeDirectory(&actions, directory)
+        // Nothing but 0, 1 and 2 crosses into the child. An inherited descriptor would carry its open file
+        // description, and with it any flock HDF5 holds on a file this process has open (a dataset shard, a
+        // posterior file): a simulator still running, or hung until its timeout, would keep that lock and make
+        // the next open of the file fail with EWOULDBLOCK. HDF5 opens its files without O_CLOEXEC.
+        guard let addCloseFrom = Self.addCloseFrom else {
+            throw StartFailure(reason: "this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later)")
+        }
+        _ = addCloseFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -96,6 +104,9 @@ enum ChildProcess {
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does not import: found by
     /// `dlsym` in the default namespace (glibc's `RTLD_DEFAULT` is the null handle).
     private typealias AddChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
     private static let addChangeDirectory: AddChangeDirectory? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChangeDirectory.self) }
 

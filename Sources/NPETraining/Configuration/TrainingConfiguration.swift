@@ -147,6 +147,8 @@ public struct TrainingConfiguration: Encodable, Equatable, Sendable {
         try container.encodeIfPresent(noiseLevelInput, forKey: Key("noiseLevelInput"))
         try container.encodeIfPresent(maskAugmentation, forKey: Key("maskAugmentation"))
         try container.encode(training, forKey: Key("training"))
+        try container.encode(epochBudget, forKey: Key("epochBudget"))
+        try container.encode(automaticSchedule, forKey: Key("automaticSchedule"))
         try sections.encode(into: &container) { Key($0) }
     }
 
