@@ -52,28 +52,11 @@ extension ModelCard {
     /// Decodes and checks a card file's bytes: format version first (so a newer card is refused by its version,
     /// not by some field it happens to add), then the schema, then ``schemaProblems()``.
     static func decode(_ data: Data, path: String) throws -> ModelCard {
-        let version: Int
-        do {
-            version = try RegistryJSON.decoder.decode(FormatVersionProbe.self, from: data).formatVersion
-        } catch {
-            throw RegistryError.malformedCard(path: path, reason: RegistryJSON.describe(error))
-        }
-        guard version == currentFormatVersion else {
-            throw RegistryError.unsupportedFormatVersion(path: path, found: version, supported: currentFormatVersion)
-        }
-        let card: ModelCard
-        do {
-            card = try RegistryJSON.decoder.decode(ModelCard.self, from: data)
-        } catch {
-            throw RegistryError.malformedCard(path: path, reason: RegistryJSON.describe(error))
-        }
+        let card = try RegistryJSON.decodeVersioned(
+            ModelCard.self, from: data, path: path, supported: currentFormatVersion,
+            malformed: { RegistryError.malformedCard(path: path, reason: $0) })
         let problems = card.schemaProblems()
         guard problems.isEmpty else { throw RegistryError.malformedCard(path: path, reason: problems.joined(separator: "; ")) }
         return card
     }
-}
-
-/// The one field every registry JSON file has, read before anything else.
-struct FormatVersionProbe: Decodable {
-    var formatVersion: Int
 }

@@ -11,19 +11,8 @@ struct ModelIndex: Codable, Equatable {
     var aliases: [String: Int] = [:]
 
     static func decode(_ data: Data, path: String) throws -> ModelIndex {
-        let version: Int
-        do {
-            version = try RegistryJSON.decoder.decode(FormatVersionProbe.self, from: data).formatVersion
-        } catch {
-            throw RegistryError.malformedFile(path: path, reason: RegistryJSON.describe(error))
-        }
-        guard version == currentFormatVersion else {
-            throw RegistryError.unsupportedFormatVersion(path: path, found: version, supported: currentFormatVersion)
-        }
-        do {
-            return try RegistryJSON.decoder.decode(ModelIndex.self, from: data)
-        } catch {
-            throw RegistryError.malformedFile(path: path, reason: RegistryJSON.describe(error))
-        }
+        try RegistryJSON.decodeVersioned(
+            ModelIndex.self, from: data, path: path, supported: currentFormatVersion,
+            malformed: { RegistryError.malformedFile(path: path, reason: $0) })
     }
 }

@@ -46,11 +46,9 @@ extension ModelRegistry {
             let path = directory + "/" + entry
             do {
                 let data = try FileSystem.readFile(path)
-                let version = try RegistryJSON.decoder.decode(FormatVersionProbe.self, from: data).formatVersion
-                guard version == EvaluationRecord.currentFormatVersion else {
-                    throw RegistryError.unsupportedFormatVersion(path: path, found: version, supported: EvaluationRecord.currentFormatVersion)
-                }
-                return try RegistryJSON.decoder.decode(EvaluationRecord.self, from: data)
+                return try RegistryJSON.decodeVersioned(
+                    EvaluationRecord.self, from: data, path: path, supported: EvaluationRecord.currentFormatVersion,
+                    malformed: { RegistryError.malformedFile(path: path, reason: $0) })
             } catch let error as RegistryError {
                 throw error
             } catch {

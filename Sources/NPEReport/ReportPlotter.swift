@@ -3,17 +3,14 @@ import Foundation
 /// Draws a report's images with the project's plotting venv (matplotlib, corner): `scripts/report_plots.py`, started
 /// as `workers` processes at once, each on every workers-th target (round robin, so a cluster of slow targets is
 /// shared out). Python starts and imports matplotlib once per worker, not once per image.
+///
+/// A command builds one with ``locate(scripts:python:workers:environment:executable:)``, which finds the scripts and
+/// the interpreter, so the type spells no public memberwise initialiser.
 public struct ReportPlotter: Sendable {
     /// The plotting Python and the directory holding `report_plots.py`, `plot_corner.py`, `plot_ppc.py`.
     public var python: URL
     public var scripts: URL
     public var workers: Int
-
-    public init(python: URL, scripts: URL, workers: Int) {
-        self.python = python
-        self.scripts = scripts
-        self.workers = workers
-    }
 
     /// Images of one target, relative to the site root; nil when not drawn.
     public struct TargetImages: Sendable, Equatable, Decodable {

@@ -39,18 +39,7 @@ struct NPEReportCommand: ParsableCommand {
         }
         guard plotWorkers >= 1 else { throw ReportError.invalidOption(name: "--plot-workers", reason: "must be positive") }
         let input = try ReportInput.load(posterior: URL(fileURLWithPath: posterior), evaluation: evaluation.map { URL(fileURLWithPath: $0) })
-        var plotter: ReportPlotter?
-        if selection != .none {
-            let environment = ProcessInfo.processInfo.environment
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            guard let directory = (scripts ?? environment["EXONPE_SCRIPTS"]).map({ URL(fileURLWithPath: $0) })
-                ?? ReportPlotter.locateScripts(from: executable) else {
-                throw ReportError.plotting(reason: "cannot find scripts/report_plots.py: pass --scripts DIR, or --plots none")
-            }
-            let interpreter = try (python ?? environment["EXONPE_PLOT_PYTHON"]).map { URL(fileURLWithPath: $0) }
-                ?? ReportPlotter.plotEnvironmentPython(scripts: directory)
-            plotter = ReportPlotter(python: interpreter, scripts: directory, workers: plotWorkers)
-        }
+        let plotter = selection == .none ? nil : try ReportPlotter.locate(scripts: scripts, python: python, workers: plotWorkers)
         let summary = try ReportSite.write(input, to: URL(fileURLWithPath: out), plots: selection, plotter: plotter)
         print("report: \(summary.index.path)")
         print(String(format: "%d targets (%d flagged); images of %d targets in %.1f s; %.1f s in all",

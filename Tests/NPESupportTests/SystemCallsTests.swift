@@ -1,5 +1,5 @@
 import Foundation
-import NPESupport
+@testable import NPESupport
 import Testing
 
 @Suite("SystemCalls and AtomicFile: the one POSIX wrapper")

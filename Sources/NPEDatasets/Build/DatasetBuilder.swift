@@ -169,7 +169,7 @@ public final class DatasetBuilder {
             }
         }
         if !keepShards && FileManager.default.fileExists(atPath: store.shardDirectory.path) { try store.removeShards() }
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.datasetURL.path)[.size] as? Int) ?? 0
+        let bytes = store.datasetFileBytes
         return DatasetBuildSummary(
             datasetURL: store.datasetURL, rows: reader.rowCount, failedRows: failed, firstFailedRow: firstFailed,
             firstError: nil, fileBytes: bytes, uncompressedBytes: uncompressedBytes, shardsComputed: 0,

@@ -27,7 +27,7 @@ struct DatasetShardMerger {
         var lastReport = 0.0
         var failed = 0
         var firstFailed: Int?
-        do {
+        let digest = try writer.write {
             for shard in 0..<plan.shardCount {
                 let reader = try store.openVerifiedShard(shard, plan: plan)
                 defer { try? reader.close() }
@@ -49,12 +49,8 @@ struct DatasetShardMerger {
                             elapsedSeconds: seconds, rowsPerSecond: Double(writer.rowCount) / max(seconds, 1e-9)))
                 }
             }
-        } catch {
-            try? writer.abandon()
-            throw error
         }
-        let digest = try writer.commit()
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.datasetURL.path)[.size] as? Int) ?? 0
+        let bytes = store.datasetFileBytes
         return Result(
             contentDigest: digest, failedRows: failed, firstFailedRow: firstFailed, fileBytes: bytes,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

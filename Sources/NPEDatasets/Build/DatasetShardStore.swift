@@ -21,6 +21,10 @@ public struct DatasetShardStore: Sendable {
 
     /// `datasets/NAME/dataset.h5`.
     public var datasetURL: URL { directory.appendingPathComponent("dataset.h5") }
+    /// The size of ``datasetURL`` in bytes, for a summary; 0 when the file cannot be read.
+    var datasetFileBytes: Int {
+        (try? FileManager.default.attributesOfItem(atPath: datasetURL.path)[.size] as? Int) ?? 0
+    }
     /// `datasets/NAME/shards`.
     public var shardDirectory: URL { directory.appendingPathComponent("shards") }
     /// `datasets/NAME/shards/manifest.json`.

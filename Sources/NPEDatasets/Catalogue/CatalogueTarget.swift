@@ -2,6 +2,8 @@ import NPESimulators
 
 /// One planet of a target list: its name, where it sits in the file, the catalogue values of the prior parameters
 /// the list supplies, and what a noise model needs to know about it.
+///
+/// Only ``CatalogueTargetList`` builds targets (from a checked CSV row), so the type spells no public initialiser.
 public struct CatalogueTarget: Sendable, Equatable {
     /// The planet's name (the key of a per-target noise table), e.g. `WASP-43b`.
     public var name: String
@@ -13,22 +15,11 @@ public struct CatalogueTarget: Sendable, Equatable {
     /// Catalogue values by prior parameter name (e.g. `planet_radius` → 1.006), only for cells that were filled.
     public var values: [String: Double]
     /// Prior parameters whose column exists but whose cell is empty (or `nan`) for this target.
-    public var missing: [String]
+    public var missing: [String] = []
     /// Star properties, transit duration and the catalogue's transit count, for noise models.
     public var noiseTarget: NoiseTarget
     /// The catalogue's number of transits for Tier 2, when the list has the column.
     public var tier2Transits: Int?
-
-    public init(name: String, row: Int, line: Int, values: [String: Double], missing: [String] = [],
-                noiseTarget: NoiseTarget, tier2Transits: Int? = nil) {
-        self.name = name
-        self.row = row
-        self.line = line
-        self.values = values
-        self.missing = missing
-        self.noiseTarget = noiseTarget
-        self.tier2Transits = tier2Transits
-    }
 }
 
 /// Which CSV headers hold what. Each entry lists accepted headers, first match wins; a prior parameter is also

@@ -75,7 +75,7 @@ public struct DatasetImporter {
             simulatorConfigurationJSON: DatasetBuildPlan.sortedJSON(["imported_from": sourceDescription]),
             noiseModelJSON: try noiseModel.jsonString(), seed: 0, createdAt: start)
         let writer = try TrainingDatasetWriter(creatingAt: store.datasetURL, metadata: metadata)
-        do {
+        let digest = try writer.write {
             let block = writer.chunkRowCount
             for first in stride(from: 0, to: pairs.rowCount, by: block) {
                 let rows = first..<min(first + block, pairs.rowCount)
@@ -93,12 +93,8 @@ public struct DatasetImporter {
                     theta: values.theta.map(Float.init), x: values.x.map(Float.init),
                     context: values.context?.map(Float.init))
             }
-        } catch {
-            try? writer.abandon()
-            throw error
         }
-        let digest = try writer.commit()
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.datasetURL.path)[.size] as? Int) ?? 0
+        let bytes = store.datasetFileBytes
         return DatasetBuildSummary(
             datasetURL: store.datasetURL, rows: pairs.rowCount, failedRows: 0, firstFailedRow: nil, firstError: nil,
             fileBytes: bytes, uncompressedBytes: pairs.rowCount * 4 * (pairs.thetaColumns + m + pairs.contextColumns),

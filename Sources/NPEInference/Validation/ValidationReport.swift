@@ -2,6 +2,9 @@ import Foundation
 
 /// What `npe-validate` measured: the results of one evaluation record (kind `validation`), written as JSON with
 /// snake_case keys (`docs/validation.md` lists every field).
+///
+/// A report and its records are built in one place, ``Validation``, or decoded (``decode(_:)``,
+/// `init(record:)`), so they spell no public memberwise initialiser.
 public struct ValidationReport: Codable, Sendable, Equatable {
     /// The model evaluated.
     public struct ModelInfo: Codable, Sendable, Equatable {
@@ -10,11 +13,6 @@ public struct ValidationReport: Codable, Sendable, Equatable {
         public var weightsSha256: String
         /// The training noise the test spectra were drawn with (nil: noise-free).
         public var noise: String?
-        public init(reference: String, weightsSha256: String, noise: String?) {
-            self.reference = reference
-            self.weightsSha256 = weightsSha256
-            self.noise = noise
-        }
     }
 
     /// The held-out dataset.
@@ -26,16 +24,7 @@ public struct ValidationReport: Codable, Sendable, Equatable {
         public var rowsAvailable: Int
         public var rowsUsed: Int
         public var rowsFlagged: Int
-        public var rowsOutsideTrainingRange: Int
-        public init(path: String, contentSha256: String, rowsAvailable: Int, rowsUsed: Int, rowsFlagged: Int,
-                    rowsOutsideTrainingRange: Int = 0) {
-            self.path = path
-            self.contentSha256 = contentSha256
-            self.rowsAvailable = rowsAvailable
-            self.rowsUsed = rowsUsed
-            self.rowsFlagged = rowsFlagged
-            self.rowsOutsideTrainingRange = rowsOutsideTrainingRange
-        }
+        public var rowsOutsideTrainingRange: Int = 0
     }
 
     /// Per-parameter results.

@@ -2,7 +2,8 @@
 ///
 /// The description reads `FILE:LINE: parameter INDEX 'NAME', field 'FIELD': PROBLEM`, for example
 /// `prior.yaml:4: parameter 2 'log_H2O', field 'prior.uniform': low (-1.0) must be < high (-12.0)`.
-/// Parameter indices count from 1, as a person reading the file counts.
+/// Parameter indices count from 1, as a person reading the file counts. Only the prior readers in this module
+/// build one, so the type spells no public initialiser.
 public struct PriorError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The file (or `<string>`, `<builtin:NAME>`, `<json>`) the prior came from.
     public var file: String
@@ -12,7 +13,7 @@ public struct PriorError: Error, Equatable, CustomStringConvertible, Sendable {
     public var parameterName: String?
     /// The offending field as a dotted path (`name`, `unit`, `context`, `prior`, `prior.uniform`, …); empty for
     /// whole-file problems.
-    public var field: String
+    public var field: String = ""
     /// 1-based line in the file, when known.
     public var line: Int?
     public var problem: Problem
@@ -75,18 +76,6 @@ public struct PriorError: Error, Equatable, CustomStringConvertible, Sendable {
                 return "simulator '\(simulator)' needs this input, but the prior does not declare it"
             }
         }
-    }
-
-    public init(
-        file: String, parameterIndex: Int? = nil, parameterName: String? = nil, field: String = "",
-        line: Int? = nil, problem: Problem
-    ) {
-        self.file = file
-        self.parameterIndex = parameterIndex
-        self.parameterName = parameterName
-        self.field = field
-        self.line = line
-        self.problem = problem
     }
 
     public var description: String {

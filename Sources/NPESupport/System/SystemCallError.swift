@@ -8,17 +8,11 @@ import Darwin
 ///
 /// Each module maps this onto its own typed error (the registry's `RegistryError.systemCall`, the data layer's
 /// `HDF5Error.fileSystemCallFailed`, …), so users still see which module failed, while the calls themselves, and
-/// their EINTR handling, live once in ``SystemCalls``.
+/// their EINTR handling, live once in ``SystemCalls``, the one place (with ``AtomicFile``) that builds this error.
 public struct SystemCallError: Error, Equatable, CustomStringConvertible {
     public var function: String
     public var path: String
     public var errno: Int32
-
-    public init(function: String, path: String, errno: Int32) {
-        self.function = function
-        self.path = path
-        self.errno = errno
-    }
 
     /// `strerror(errno)`.
     public var reason: String { String(cString: strerror(errno)) }
