@@ -13,7 +13,7 @@ import Testing
     encoder.keyEncodingStrategy = .convertToSnakeCase
     let json = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(configuration))
     guard case let .object(fields) = json else { Issue.record("not an object"); return }
-    #expect(fields.keys.sorted() == ["embedding", "exogan", "flow", "noise", "training"])
+    #expect(fields.keys.sorted() == ["automatic_schedule", "embedding", "epoch_budget", "exogan", "flow", "noise", "training"])
     #expect(json["exogan"] == .object([
         "latent_dimension": .number(32), "base_channels": .number(16), "margin_dex": .number(0.5),
         "batch_size": .number(128), "learning_rate": .number(0.0002), "beta1": .number(0.5),

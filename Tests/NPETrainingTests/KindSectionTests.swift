@@ -35,10 +35,11 @@ private struct ToySection: TrainingConfigurationSection {
     encoder.keyEncodingStrategy = .convertToSnakeCase
     let json = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(configuration))
     #expect(json["toy"] == .object(["rounds": .number(7), "step_size": .number(0.5)]))
-    // Without sections the encoding is the built-in fields only (nil optionals left out, as before sections).
+    // Without sections the encoding is the built-in fields only (nil optionals left out, as before sections; the epoch
+    // budget and whether the schedule was chosen automatically are recorded since the automatic budget, issue 18).
     let plain = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(TrainingConfiguration()))
     guard case let .object(fields) = plain else { Issue.record("not an object"); return }
-    #expect(fields.keys.sorted() == ["embedding", "flow", "noise", "training"])
+    #expect(fields.keys.sorted() == ["automatic_schedule", "embedding", "epoch_budget", "flow", "noise", "training"])
 }
 
 @Test func aKindSectionsProblemsAreLocatedLikeTheRest() throws {
