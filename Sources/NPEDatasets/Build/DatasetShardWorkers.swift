@@ -21,6 +21,7 @@ final class DatasetShardWorkers: @unchecked Sendable {
     private var error: Error?
     private var stopped = false
     private var firstSimulatorError: String?
+    private var firstErrorShard = Int.max
     private var simulating = 0.0
     private var storing = 0.0
 
@@ -100,7 +101,12 @@ final class DatasetShardWorkers: @unchecked Sendable {
                     rowsDone += block.rows.count
                     rowsFailed += block.failureCount
                     shardsDone += 1
-                    if firstSimulatorError == nil { firstSimulatorError = block.firstError }
+                    // The lowest shard's error, not the first to finish: the message then names the run's first
+                    // failed row, whatever the thread count or timing.
+                    if let message = block.firstError, index < firstErrorShard {
+                        firstSimulatorError = message
+                        firstErrorShard = index
+                    }
                 }
             } catch {
                 lock.withLock { if self.error == nil { self.error = error } }
